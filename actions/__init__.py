@@ -1,0 +1,1 @@
+"""Action server package of the consultant's German assistant."""

@@ -1,0 +1,104 @@
+"""The one place that reads configuration from the environment.
+
+Every setting has a documented default (see README "Configuration"). Secrets have no default.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def _int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Settings:
+    # storage
+    var_dir: Path = field(default_factory=lambda: Path(_env("VAR_DIR", str(ROOT / "var"))))
+    database_url: str = field(default_factory=lambda: _env("DATABASE_URL", ""))
+    # privacy
+    privacy_url: str = field(default_factory=lambda: _env("PRIVACY_URL", "http://localhost:8080/datenschutz.html"))
+    consent_version: str = field(default_factory=lambda: _env("CONSENT_VERSION", "2026-11-v1"))
+    # consultant hand-off
+    consultant_email: str = field(default_factory=lambda: _env("CONSULTANT_EMAIL", "berater@example.com"))
+    mail_from: str = field(default_factory=lambda: _env("MAIL_FROM", "assistent@example.com"))
+    smtp_host: str = field(default_factory=lambda: _env("SMTP_HOST", ""))
+    smtp_port: int = field(default_factory=lambda: _int("SMTP_PORT", 25))
+    smtp_user: str = field(default_factory=lambda: _env("SMTP_USER", ""))
+    smtp_password: str = field(default_factory=lambda: _env("SMTP_PASSWORD", ""))
+    smtp_starttls: bool = field(default_factory=lambda: _env("SMTP_STARTTLS", "false").lower() == "true")
+    crm_webhook_url: str = field(default_factory=lambda: _env("CRM_WEBHOOK_URL", ""))
+    outbox_max_attempts: int = field(default_factory=lambda: _int("OUTBOX_MAX_ATTEMPTS", 20))
+    # lead storage / outbox (actions/leads)
+    outbox_interval_seconds: int = field(default_factory=lambda: _int("OUTBOX_INTERVAL_SECONDS", 30))
+    notify_timeout_seconds: int = field(default_factory=lambda: _int("NOTIFY_TIMEOUT_SECONDS", 15))
+    crm_webhook_token: str = field(default_factory=lambda: _env("CRM_WEBHOOK_TOKEN", ""))
+    # contact alternatives offered when no consent / no email
+    consultant_contact_text: str = field(
+        default_factory=lambda: _env("CONSULTANT_CONTACT", "per E-Mail an berater@example.com")
+    )
+
+    # servers (the run command, the tests and the benchmark start them with these)
+    host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
+    rasa_port: int = field(default_factory=lambda: _int("RASA_PORT", 5005))
+    action_port: int = field(default_factory=lambda: _int("ACTION_PORT", 5055))
+    web_port: int = field(default_factory=lambda: _int("WEB_PORT", 8080))
+    # the public URLs as a browser sees them (behind a reverse proxy in production)
+    web_origin: str = field(default_factory=lambda: _env("WEB_ORIGIN", ""))
+    rasa_public_url: str = field(default_factory=lambda: _env("RASA_PUBLIC_URL", ""))
+    action_server_url: str = field(default_factory=lambda: _env("ACTION_SERVER_URL", ""))
+    tracker_store_url: str = field(default_factory=lambda: _env("TRACKER_STORE_URL", ""))
+    lock_store_url: str = field(default_factory=lambda: _env("LOCK_STORE_URL", ""))  # redis://host:6379/0
+    model_path: str = field(default_factory=lambda: _env("MODEL_PATH", str(ROOT / "models")))
+    # messenger channels: each is enabled only when its variables are set
+    facebook_verify_token: str = field(default_factory=lambda: _env("FACEBOOK_VERIFY_TOKEN", ""))
+    facebook_app_secret: str = field(default_factory=lambda: _env("FACEBOOK_APP_SECRET", ""))
+    facebook_page_access_token: str = field(default_factory=lambda: _env("FACEBOOK_PAGE_ACCESS_TOKEN", ""))
+    telegram_access_token: str = field(default_factory=lambda: _env("TELEGRAM_ACCESS_TOKEN", ""))
+    telegram_verify: str = field(default_factory=lambda: _env("TELEGRAM_VERIFY", ""))  # the bot's username
+    telegram_webhook_url: str = field(default_factory=lambda: _env("TELEGRAM_WEBHOOK_URL", ""))
+    telegram_secret_token: str = field(default_factory=lambda: _env("TELEGRAM_SECRET_TOKEN", ""))
+    telegram_api_server: str = field(default_factory=lambda: _env("TELEGRAM_API_SERVER", ""))
+    # the Graph API base the Messenger channel posts replies to (a local stand-in in tests)
+    facebook_graph_url: str = field(
+        default_factory=lambda: _env("FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v21.0")
+    )
+    # seconds a reply to Messenger / Telegram may take before it is given up (logged, never retried)
+    channel_timeout_seconds: int = field(default_factory=lambda: _int("CHANNEL_TIMEOUT_SECONDS", 10))
+
+    @property
+    def web_origin_url(self) -> str:
+        return self.web_origin or f"http://localhost:{self.web_port}"
+
+    @property
+    def action_endpoint(self) -> str:
+        return self.action_server_url or f"http://{self.host}:{self.action_port}/webhook"
+
+    @property
+    def tracker_store_database_url(self) -> str:
+        return self.tracker_store_url or f"sqlite:///{self.var_dir / 'rasa.db'}"
+
+    @property
+    def leads_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'leads.db'}"
+
+    @property
+    def spool_dir(self) -> Path:
+        """Where leads wait (fsync'd JSON lines) while the database is unreachable."""
+        return self.var_dir / "spool"
+
+
+def get_settings() -> Settings:
+    """Fresh settings from the current environment (cheap; tests change the environment)."""
+    return Settings()

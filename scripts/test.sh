@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Command 2: set up (idempotent), train if anything changed, then run every test:
+#   lint, rasa data validate, pytest (unit, actions, data, storage with PostgreSQL, integration with the real
+#   servers, channels, browser, benchmark smoke), rasa story tests, held-out NLU evaluation.
+# Exits non-zero on any failure; the last line is the summary of all stages.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+scripts/setup.sh || { echo "set-up failed"; exit 1; }
+scripts/system-deps.sh || { echo "system dependencies missing"; exit 1; }
+
+mkdir -p var/test-reports
+passed=0; failed=0; failed_stages=()
+stage() {  # stage NAME COMMAND...
+  local name=$1; shift
+  printf '\n\033[1m==> %s\033[0m\n' "$name"
+  if "$@"; then passed=$((passed+1)); else failed=$((failed+1)); failed_stages+=("$name"); fi
+}
+
+stage "lint (ruff)" .venv/bin/ruff check .
+stage "rasa data validate" .venv/bin/rasa data validate --domain domain --data data --config config.yml --fail-on-warnings --quiet
+stage "pytest" .venv/bin/python -m pytest -q -p no:cacheprovider --junitxml=var/test-reports/pytest.xml
+stage "story tests (rasa test)" scripts/story-tests.sh
+stage "held-out NLU evaluation" .venv/bin/python scripts/eval_nlu.py --min-macro-f1 "${NLU_MIN_MACRO_F1:-0.90}" --report var/test-reports/nlu.json
+
+pytest_line=$(grep -o 'tests="[0-9]*" [^>]*' var/test-reports/pytest.xml 2>/dev/null | head -1)
+echo
+echo "pytest: ${pytest_line:-no report}"
+[ ${#failed_stages[@]} -gt 0 ] && echo "failed stages: ${failed_stages[*]}"
+echo "stages: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

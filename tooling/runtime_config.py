@@ -1,0 +1,136 @@
+"""Render Rasa's endpoints.yml and credentials.yml from the environment (actions.settings).
+
+Rasa cannot default an unset ``${VAR}`` in its YAML files, and a messenger channel must be enabled only when
+its variables are set, so the run command writes both files into ``var/run/`` from the one settings module.
+With no variables set the result equals the committed ``endpoints.yml`` / ``credentials.yml`` (the embedded
+profile: SQLite tracker store, in-memory lock store, REST and socket.io channels).
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.engine import make_url
+
+from actions.settings import ROOT, Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+# the SQL tracker store plus deletion on request (see rasa_addons/tracker_store.py)
+STORE_CLASS = "rasa_addons.tracker_store.DeletableSQLTrackerStore"
+
+
+def tracker_store_config(url: str) -> dict[str, Any]:
+    u = make_url(url)
+    dialect = u.get_backend_name()
+    if dialect == "sqlite":
+        db = u.database or str(ROOT / "var" / "rasa.db")
+        return {"type": STORE_CLASS, "dialect": "sqlite", "db": db}
+    cfg: dict[str, Any] = {"type": STORE_CLASS, "dialect": u.drivername, "url": u.host, "db": u.database}
+    if u.port:
+        cfg["port"] = u.port
+    if u.username:
+        cfg["username"] = u.username
+    if u.password:
+        cfg["password"] = u.password
+    return cfg
+
+
+def lock_store_config(url: str) -> dict[str, Any] | None:
+    if not url:
+        return None
+    u = make_url(url)
+    cfg: dict[str, Any] = {"type": "redis", "url": u.host or "localhost", "port": u.port or 6379,
+                           "key_prefix": "social_media_assistant"}
+    if u.database:
+        cfg["db"] = int(u.database)
+    if u.password:
+        cfg["password"] = u.password
+    return cfg
+
+
+def endpoints(settings: Settings) -> dict[str, Any]:
+    cfg: dict[str, Any] = {
+        "action_endpoint": {"url": settings.action_endpoint},
+        "tracker_store": tracker_store_config(settings.tracker_store_database_url),
+    }
+    lock = lock_store_config(settings.lock_store_url)
+    if lock:
+        cfg["lock_store"] = lock
+    return cfg
+
+
+#: environment variables that enable a messenger channel (all must be set; the rest are optional)
+FACEBOOK_REQUIRED = {
+    "FACEBOOK_VERIFY_TOKEN": "facebook_verify_token",
+    "FACEBOOK_APP_SECRET": "facebook_app_secret",
+    "FACEBOOK_PAGE_ACCESS_TOKEN": "facebook_page_access_token",
+}
+TELEGRAM_REQUIRED = {
+    "TELEGRAM_ACCESS_TOKEN": "telegram_access_token",
+    "TELEGRAM_VERIFY": "telegram_verify",
+    "TELEGRAM_WEBHOOK_URL": "telegram_webhook_url",
+    "TELEGRAM_SECRET_TOKEN": "telegram_secret_token",
+}
+# custom channel classes (rasa_addons): stricter request checks than Rasa's own, see docs/channels.md
+FACEBOOK_CHANNEL = "rasa_addons.facebook.SecureFacebookInput"
+TELEGRAM_CHANNEL = "rasa_addons.telegram.SecureTelegramInput"
+
+
+def _channel_enabled(settings: Settings, name: str, required: dict[str, str]) -> bool:
+    """True when every required variable is set; a partial configuration is reported, never half-enabled."""
+    missing = [var for var, attr in required.items() if not getattr(settings, attr)]
+    if missing and len(missing) < len(required):
+        logger.warning("%s channel disabled: %s not set", name, ", ".join(missing))
+    return not missing
+
+
+def credentials(settings: Settings) -> dict[str, Any]:
+    """Rasa's credentials.yml: REST and socket.io always, Messenger and Telegram only when configured."""
+    cfg: dict[str, Any] = {
+        "rest": None,
+        "socketio": {
+            "user_message_evt": "user_uttered",
+            "bot_message_evt": "bot_uttered",
+            # the widget keeps its session id (sessionStorage) and rejoins it after a page reload
+            "session_persistence": True,
+        },
+    }
+    if _channel_enabled(settings, "Facebook Messenger", FACEBOOK_REQUIRED):
+        cfg[FACEBOOK_CHANNEL] = {
+            "verify": settings.facebook_verify_token,
+            "secret": settings.facebook_app_secret,
+            "page-access-token": settings.facebook_page_access_token,
+            "graph_url": settings.facebook_graph_url,
+            "timeout": settings.channel_timeout_seconds,
+        }
+    if _channel_enabled(settings, "Telegram", TELEGRAM_REQUIRED):
+        cfg[TELEGRAM_CHANNEL] = {
+            "access_token": settings.telegram_access_token,
+            "verify": settings.telegram_verify,
+            "webhook_url": settings.telegram_webhook_url,
+            "secret_token": settings.telegram_secret_token,
+            "api_server": settings.telegram_api_server or None,
+            "timeout": settings.channel_timeout_seconds,
+        }
+    return cfg
+
+
+def render(out_dir: Path, settings: Settings | None = None) -> tuple[Path, Path]:
+    settings = settings or get_settings()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ep, cr = out_dir / "endpoints.yml", out_dir / "credentials.yml"
+    header = "# generated by tooling/runtime_config.py from the environment; do not edit\n"
+    ep.write_text(header + yaml.safe_dump(endpoints(settings), sort_keys=False, allow_unicode=True))
+    ep.chmod(0o600)
+    cr.write_text(header + yaml.safe_dump(credentials(settings), sort_keys=False, allow_unicode=True))
+    cr.chmod(0o600)
+    return ep, cr
+
+
+if __name__ == "__main__":
+    s = get_settings()
+    for path in render(s.var_dir / "run", s):
+        print(path)
