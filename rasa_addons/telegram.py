@@ -1,0 +1,216 @@
+"""Telegram channel that only accepts updates carrying the webhook's secret token.
+
+Rasa 3.6's ``TelegramInput`` accepts any POST to its webhook, fails the whole server start when the Telegram
+API is unreachable (``set_webhook`` at start-up), cannot use another API server, calls ``getMe`` on every
+update, answers the automatic ``/start`` with "not understood" and re-raises handler errors as 500 (Telegram
+then redelivers the update again and again). This subclass:
+
+- registers the webhook with ``secret_token`` (Bot API 6.1; aiogram 2.x predates it) and rejects every update
+  without a matching ``X-Telegram-Bot-Api-Secret-Token`` header (constant-time compare) with 401 (403 for
+  a wrong one);
+- talks to ``api_server`` (TELEGRAM_API_SERVER, default https://api.telegram.org) and logs a warning instead
+  of failing when the API cannot be reached at start-up;
+- caches ``getMe``, maps ``/start`` to ``/greet``, answers button presses (``answerCallbackQuery``) and lays
+  out inline keyboards one button per row (German titles are long).
+
+credentials.yml (rendered by tooling/runtime_config.py from the environment)::
+
+    rasa_addons.telegram.SecureTelegramInput:
+      access_token: ...   # TELEGRAM_ACCESS_TOKEN
+      verify: ...         # TELEGRAM_VERIFY, the bot's username
+      webhook_url: ...    # TELEGRAM_WEBHOOK_URL, https://<host>/webhooks/telegram/webhook
+      secret_token: ...   # TELEGRAM_SECRET_TOKEN, 1-256 characters of A-Z a-z 0-9 _ -
+      api_server: null    # TELEGRAM_API_SERVER
+"""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from aiogram import Bot, types
+from aiogram.bot import api
+from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
+from aiogram.utils.exceptions import TelegramAPIError
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.telegram import TelegramInput, TelegramOutput
+from rasa.shared.exceptions import RasaException
+from sanic import Blueprint, response
+from sanic.request import Request
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+NETWORK_ERRORS = (TelegramAPIError, aiohttp.ClientError, asyncio.TimeoutError, OSError)
+_pending: set[asyncio.Future] = set()
+
+
+def api_server(base_url: str | None) -> TelegramAPIServer:
+    return TelegramAPIServer.from_base(base_url) if base_url else TELEGRAM_PRODUCTION
+
+
+class SecureTelegramOutput(TelegramOutput):
+    """Rasa's Telegram output on a configurable API server, with a cached ``getMe``."""
+
+    def __init__(
+        self,
+        access_token: str,
+        api_server_url: str | None = None,
+        secret_token: str | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        Bot.__init__(self, access_token, server=api_server(api_server_url), timeout=timeout)
+        self.secret_token = secret_token
+        self._me: types.User | None = None
+
+    async def set_webhook(self, url: str, **_: Any) -> bool:  # type: ignore[override]
+        """setWebhook with ``secret_token`` (aiogram 2.x's own set_webhook cannot send it)."""
+        payload: dict[str, Any] = {"url": url, "allowed_updates": json.dumps(ALLOWED_UPDATES)}
+        if self.secret_token:
+            payload["secret_token"] = self.secret_token
+        return bool(await self.request(api.Methods.SET_WEBHOOK, payload))
+
+    async def get_me(self) -> types.User:
+        if self._me is None:
+            self._me = await super().get_me()
+        return self._me
+
+    async def send_text_with_buttons(
+        self,
+        recipient_id: str,
+        text: str,
+        buttons: list[dict[str, Any]],
+        button_type: str | None = "vertical",
+        **kwargs: Any,
+    ) -> None:
+        # one button per row unless the response asks for another layout (``button_type: inline|reply``)
+        await super().send_text_with_buttons(recipient_id, text, buttons, button_type=button_type, **kwargs)
+
+
+class SecureTelegramInput(TelegramInput):
+    """Telegram webhook that requires the secret token header on every update."""
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(
+            credentials.get("access_token"),
+            credentials.get("verify"),
+            credentials.get("webhook_url"),
+            secret_token=credentials.get("secret_token"),
+            api_server_url=credentials.get("api_server"),
+            timeout=float(credentials.get("timeout") or 10),
+        )
+
+    def __init__(
+        self,
+        access_token: str | None,
+        verify: str | None,
+        webhook_url: str | None,
+        debug_mode: bool = False,
+        *,
+        secret_token: str | None = None,
+        api_server_url: str | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        super().__init__(access_token, verify, webhook_url, debug_mode=debug_mode)
+        if not secret_token or not SECRET_PATTERN.match(secret_token):
+            raise RasaException(
+                "Telegram needs a secret_token (TELEGRAM_SECRET_TOKEN) of 1-256 characters A-Z, a-z, 0-9, _ and -"
+            )
+        self.secret_token = secret_token
+        self.api_server_url = api_server_url
+        self.timeout = timeout
+        self._output: SecureTelegramOutput | None = None
+
+    # -- outgoing ---------------------------------------------------------------------------------------
+    def get_output_channel(self) -> SecureTelegramOutput:
+        """The output channel; the first call registers the webhook (a failure is logged, not fatal)."""
+        if self._output is not None:
+            return self._output
+        self._output = SecureTelegramOutput(
+            self.access_token, self.api_server_url, self.secret_token, self.timeout
+        )
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # at start-up, before the server's loop runs (Rasa's own behaviour)
+            asyncio.run(self._register_webhook(self._output, close_session=True))
+        else:
+            asyncio.ensure_future(self._register_webhook(self._output))
+        return self._output
+
+    async def _register_webhook(self, channel: SecureTelegramOutput, close_session: bool = False) -> bool:
+        if not self.webhook_url:
+            logger.warning("telegram: no webhook_url configured, the webhook is not registered")
+            return False
+        try:
+            ok = await channel.set_webhook(self.webhook_url)
+            logger.info("telegram: webhook %s", "registered" if ok else "not accepted by the API")
+            return ok
+        except NETWORK_ERRORS as exc:
+            logger.warning(
+                "telegram: could not register the webhook (%s: %s); the channel starts anyway, "
+                "register it later with POST /webhooks/telegram/set_webhook", type(exc).__name__, exc
+            )
+            return False
+        finally:
+            if close_session:
+                # the aiohttp session belongs to this temporary loop; the server's loop opens a new one
+                await channel.session.close()
+
+    # -- incoming ---------------------------------------------------------------------------------------
+    def _secret_ok(self, request: Request) -> bool:
+        given = request.headers.get(SECRET_HEADER)
+        return given is not None and hmac.compare_digest(given.encode(), self.secret_token.encode())
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        async def handle(message: UserMessage) -> None:
+            if message.text and message.text.strip().lower() in ("/start", "/start@" + (self.verify or "").lower()):
+                message.text = "/greet"  # Telegram's first message; Rasa would parse it as an unknown intent
+            await on_new_message(message)
+
+        bp = super().blueprint(handle)
+
+        @bp.middleware("request")
+        async def require_secret(request: Request) -> Any:
+            if request.path.rstrip("/").endswith("/telegram") and request.method == "GET":
+                return None  # health check
+            if SECRET_HEADER not in request.headers:
+                logger.warning("telegram: request without secret token rejected")
+                return response.text("unauthorized", status=401)
+            if not self._secret_ok(request):
+                logger.warning("telegram: request with a wrong secret token rejected")
+                return response.text("forbidden", status=403)
+            if request.path.rstrip("/").endswith("/webhook"):
+                if request.method != "POST":
+                    return response.text("method not allowed", status=405)
+                self._answer_button(request)
+            return None
+
+        return bp
+
+    def _answer_button(self, request: Request) -> None:
+        """Stop the button's spinner in the Telegram app (answerCallbackQuery), without waiting for it."""
+        try:
+            data = request.json
+        except Exception:  # noqa: BLE001
+            return
+        query = data.get("callback_query") if isinstance(data, dict) else None
+        if isinstance(query, dict) and query.get("id") and self._output is not None:
+            task = asyncio.ensure_future(self._answer(str(query["id"])))
+            _pending.add(task)  # keep a reference until done
+            task.add_done_callback(_pending.discard)
+
+    async def _answer(self, query_id: str) -> None:
+        try:
+            await self._output.answer_callback_query(query_id)
+        except NETWORK_ERRORS as exc:
+            logger.warning("telegram: answerCallbackQuery failed: %s", type(exc).__name__)
