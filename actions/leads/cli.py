@@ -1,0 +1,219 @@
+"""`leads`: the operator's command-line tool for the lead store.
+
+    leads list
+    leads show ID                      (numeric id or conversation id)
+    leads export --format csv|json [--output FILE]
+    leads delete --email X | --conversation ID
+    leads purge --older-than DAYS
+    leads flush [--retry-failed]      (spool -> database, repeated erasures, outbox once)
+    leads migrate                      (alembic upgrade head)
+
+Global options: --database-url, --tracker-store-url (defaults from the environment, see
+actions/settings.py). Exit codes: 0 ok, 1 not found, 2 usage, 3 database unreachable.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from actions.leads.briefing import build_brief
+from actions.leads.models import CRITERIA_KEYS, Lead
+from actions.leads.repository import LeadRepository, is_unavailable
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
+
+EXPORT_FIELDS = (
+    "id", "conversation_id", "channel", "name", "company", "email", "phone", "preferred_contact",
+    "recommendation", "phase", "reasons", "open_questions", "consent_at", "consent_version",
+    "version", "created_at", "updated_at",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="leads", description="Manage the assistant's stored leads.")
+    parser.add_argument("--database-url", help="lead database (default: DATABASE_URL or var/leads.db)")
+    parser.add_argument("--tracker-store-url", help="Rasa tracker store (default: TRACKER_STORE_URL or var/rasa.db)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    sub.add_parser("list", help="list all leads")
+    show = sub.add_parser("show", help="show one lead with its brief and outbox status")
+    show.add_argument("id", help="numeric lead id or conversation id")
+    export = sub.add_parser("export", help="export all leads")
+    export.add_argument("--format", choices=("csv", "json"), default="json")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    delete = sub.add_parser("delete", help="erase a lead, its outbox rows and its conversation's events")
+    target = delete.add_mutually_exclusive_group(required=True)
+    target.add_argument("--email")
+    target.add_argument("--conversation")
+    purge = sub.add_parser("purge", help="erase leads not updated for DAYS days")
+    purge.add_argument("--older-than", type=float, required=True, metavar="DAYS")
+    flush = sub.add_parser("flush", help="write spooled leads to the database, then process the outbox once")
+    flush.add_argument("--retry-failed", action="store_true", help="re-queue notifications that gave up")
+    sub.add_parser("migrate", help="create or upgrade the database schema")
+    return parser
+
+
+def _export_record(lead: Lead) -> dict[str, Any]:
+    data = lead.to_dict()
+    record = {key: data[key] for key in EXPORT_FIELDS}
+    record["criteria"] = data["criteria"]
+    return record
+
+
+def _csv_cell(key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        text = "ja" if value else "nein"
+    elif isinstance(value, (list, tuple)):
+        text = " | ".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = str(value)
+    # spreadsheet formula injection: a hostile "name" must not run as a formula
+    if key != "phone" and text.startswith(_FORMULA_START):
+        text = "'" + text
+    return text
+
+
+def _write_csv(leads: list[Lead], out: TextIO) -> None:
+    extra = sorted({k for lead in leads for k in (lead.criteria or {}) if k not in CRITERIA_KEYS})
+    criteria_keys = list(CRITERIA_KEYS) + extra
+    header = list(EXPORT_FIELDS) + [f"criteria_{key}" for key in criteria_keys]
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for lead in leads:
+        record = _export_record(lead)
+        row = [_csv_cell(key, record[key]) for key in EXPORT_FIELDS]
+        row += [_csv_cell(key, record["criteria"].get(key)) for key in criteria_keys]
+        writer.writerow(row)
+
+
+def _short(value: Any, width: int) -> str:
+    text = " ".join(str(value if value is not None else "-").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _cmd_list(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> int:
+    leads = repo.list_leads()
+    out.write(f"{'ID':>5}  {'UPDATED (UTC)':<16}  {'CONVERSATION':<24}  {'CHANNEL':<9}  {'FORMAT':<9}  "
+              f"{'PHASE':<11}  {'NAME':<24}  {'COMPANY':<20}  EMAIL\n")
+    for lead in leads:
+        out.write(
+            f"{lead.id:>5}  {lead.updated_at:%Y-%m-%d %H:%M}  {_short(lead.conversation_id, 24):<24}  "
+            f"{_short(lead.channel, 9):<9}  "
+            f"{_short(lead.recommendation, 9):<9}  {_short(lead.phase, 11):<11}  {_short(lead.name, 24):<24}  "
+            f"{_short(lead.company, 20):<20}  {_short(lead.email, 40)}\n"
+        )
+    spooled = repo.spooled_count()
+    out.write(f"{len(leads)} lead(s)" + (f", {spooled} waiting in the spool" if spooled else "") + "\n")
+    return EXIT_OK
+
+
+def _find(repo: LeadRepository, ident: str) -> Lead | None:
+    if ident.isdigit():
+        lead = repo.get(int(ident))
+        if lead is not None:
+            return lead
+    return repo.get_by_conversation(ident)
+
+
+def _cmd_show(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> int:
+    lead = _find(repo, args.id)
+    if lead is None:
+        sys.stderr.write(f"no lead {args.id!r}\n")
+        return EXIT_NOT_FOUND
+    subject, body = build_brief(lead)
+    out.write(f"Lead {lead.id} (conversation {lead.conversation_id}, version {lead.version})\n")
+    out.write(f"Subject: {subject}\n\n{body}\nOutbox:\n")
+    for item in repo.outbox_items(lead.id):
+        out.write(f"  #{item.id} {item.kind:<7} {item.status:<10} attempts={item.attempts} "
+                  f"sent_at={item.sent_at or '-'} error={item.last_error or '-'}\n")
+    return EXIT_OK
+
+
+def _cmd_export(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> int:
+    leads = repo.list_leads()
+    buffer = io.StringIO()
+    if args.format == "json":
+        json.dump([_export_record(lead) for lead in leads], buffer, ensure_ascii=False, indent=2)
+        buffer.write("\n")
+    else:
+        _write_csv(leads, buffer)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(buffer.getvalue())
+        sys.stderr.write(f"{len(leads)} lead(s) written to {args.output}\n")
+    else:
+        out.write(buffer.getvalue())
+    return EXIT_OK
+
+
+def _cmd_delete(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> int:
+    if args.email is not None:
+        count = repo.delete_by_email(args.email)
+        out.write(f"{count} conversation(s) erased\n")
+        return EXIT_OK if count else EXIT_NOT_FOUND
+    found = repo.delete_conversation(args.conversation)
+    out.write("conversation erased\n" if found else "nothing stored for this conversation\n")
+    return EXIT_OK if found else EXIT_NOT_FOUND
+
+
+def _cmd_purge(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> int:
+    if args.older_than < 0:
+        sys.stderr.write("--older-than must not be negative\n")
+        return EXIT_USAGE
+    count = repo.purge_older_than(args.older_than)
+    out.write(f"{count} lead(s) purged\n")
+    return EXIT_OK
+
+
+def _cmd_flush(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> int:
+    from actions.leads.notify import run_maintenance
+
+    if args.retry_failed:
+        out.write(f"{repo.retry_failed()} failed notification(s) re-queued\n")
+    counts = run_maintenance(repo)
+    out.write(" ".join(f"{key}={value}" for key, value in counts.items()) + "\n")
+    return EXIT_OK
+
+
+def _cmd_migrate(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> int:
+    repo.ensure_schema()
+    out.write("schema is up to date\n")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "list": _cmd_list, "show": _cmd_show, "export": _cmd_export, "delete": _cmd_delete,
+    "purge": _cmd_purge, "flush": _cmd_flush, "migrate": _cmd_migrate,
+}
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    try:
+        args = _parser().parse_args(list(argv) if argv is not None else None)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
+    repo = LeadRepository(args.database_url, tracker_store_url=args.tracker_store_url)
+    try:
+        return COMMANDS[args.command](repo, args, out)
+    except Exception as exc:
+        if is_unavailable(exc):
+            sys.stderr.write(f"database unreachable ({type(exc).__name__}); spooled leads stay spooled\n")
+            return EXIT_UNAVAILABLE
+        raise
+    finally:
+        repo.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

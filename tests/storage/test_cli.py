@@ -1,0 +1,180 @@
+"""The `leads` command: called as ``main([...])`` and as ``python -m actions.leads.cli``."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from actions.leads import LeadRepository
+from actions.leads.cli import main
+from tests.storage.conftest import TrackerEvents
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch, smtp_sink):
+    """The environment the operator's shell would have: everything under tmp_path."""
+    values = {
+        "VAR_DIR": str(tmp_path / "var"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'leads.db'}",
+        "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'var' / 'rasa.db'}",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_sink.port),
+        "CRM_WEBHOOK_URL": "",
+    }
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    return values
+
+
+@pytest.fixture
+def repo(env):
+    repository = LeadRepository()
+    yield repository
+    repository.close()
+
+
+@pytest.fixture
+def two_leads(repo, lead_kwargs):
+    a = repo.save_lead("conv-a", **lead_kwargs())
+    b = repo.save_lead("conv-b", **lead_kwargs(
+        channel="telegram", recommendation="seminar", phase="information",
+        contact={"name": "=HYPERLINK(\"http://x\")", "email": "b@firma.de", "phone": "+41 44 668 18 00"}))
+    return a, b
+
+
+def run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(args), out=out)
+    return code, out.getvalue()
+
+
+def test_list(two_leads):
+    code, out = run("list")
+    assert code == 0
+    header, first, second = out.splitlines()[:3]
+    assert "CONVERSATION" in header and "conv-a" in first and "Erika Mustermann" in first
+    assert "conv-b" in second and "telegram" in second
+    assert out.strip().endswith("2 lead(s)")
+
+
+def test_show_by_id_and_conversation(two_leads):
+    a, _ = two_leads
+    for ident in (str(a.id), "conv-a"):
+        code, out = run("show", ident)
+        assert code == 0
+        assert "Gesprächsvorbereitung: Erika Mustermann" in out and "email   pending" in out
+
+
+def test_show_unknown_is_not_found(two_leads, capsys):
+    assert run("show", "999")[0] == 1
+    assert run("show", "conv-unknown")[0] == 1
+
+
+def test_export_json(two_leads):
+    code, out = run("export", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert [d["conversation_id"] for d in data] == ["conv-a", "conv-b"]
+    for key in ("conversation_id", "name", "company", "email", "phone", "recommendation", "phase", "reasons",
+                "criteria", "consent_at", "channel", "created_at"):
+        assert key in data[0]
+    assert data[1]["phone"] == "+41446681800" and data[1]["channel"] == "telegram"
+    assert data[0]["criteria"]["focus"] == "strategy"
+
+
+def test_export_csv_is_flat_and_formula_safe(two_leads, tmp_path):
+    target = tmp_path / "leads.csv"
+    code, _ = run("export", "--format", "csv", "--output", str(target))
+    assert code == 0
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert len(rows) == 2
+    assert rows[0]["email"] == "erika@muster.de" and rows[0]["criteria_departments"] == "Marketing | Vertrieb"
+    assert rows[0]["criteria_multiple_functions"] == "ja" and rows[0]["criteria_participants"] == "4"
+    assert rows[1]["name"].startswith("'=HYPERLINK")  # never a live formula in a spreadsheet
+    assert rows[1]["phone"] == "+41446681800"
+    assert {"consent_at", "created_at", "reasons", "recommendation", "phase"} <= set(rows[0])
+
+
+def test_delete_by_email_and_conversation(two_leads, env):
+    tracker = TrackerEvents(env["TRACKER_STORE_URL"]).create()
+    try:
+        tracker.add("conv-a")
+        tracker.add("conv-b")
+        assert run("delete", "--email", "ERIKA@muster.de")[0] == 0
+        assert tracker.count("conv-a") == 0 and tracker.count("conv-b") == 3
+        assert run("delete", "--email", "erika@muster.de")[0] == 1
+        assert run("delete", "--conversation", "conv-b")[0] == 0
+        assert tracker.count("conv-b") == 0
+        assert run("delete", "--conversation", "conv-b")[0] == 1
+        assert run("list")[1].strip().endswith("0 lead(s)")
+    finally:
+        tracker.dispose()
+
+
+def test_purge(two_leads):
+    assert run("purge", "--older-than", "30") == (0, "0 lead(s) purged\n")
+    assert run("purge", "--older-than", "0") == (0, "2 lead(s) purged\n")
+    assert run("purge", "--older-than", "-1")[0] == 2
+
+
+def test_flush_writes_spool_and_sends_once(env, lead_kwargs, smtp_sink, tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    offline = LeadRepository(f"sqlite:///{blocked}")  # unreachable database, same VAR_DIR spool
+    assert offline.save_lead("conv-s", **lead_kwargs()).pending
+    offline.close()
+    code, out = run("flush")
+    assert code == 0
+    assert "spool_flushed=1" in out and "sent=1" in out
+    code, out = run("flush")
+    assert "spool_flushed=0" in out and "sent=0" in out
+    assert len(smtp_sink.messages) == 1
+
+
+def test_flush_retry_failed(repo, lead_kwargs, env, monkeypatch):
+    repo.save_lead("conv-r", **lead_kwargs())
+    item = repo.claim_outbox(repo.outbox_items()[0].id)
+    repo.mark_failed_attempt(item, "ConnectionRefusedError", retry_at=None)
+    code, out = run("flush", "--retry-failed")
+    assert code == 0 and "1 failed notification(s) re-queued" in out and "sent=1" in out
+
+
+@pytest.mark.parametrize("args", [[], ["bogus"], ["delete"], ["delete", "--email", "a@b.de", "--conversation", "x"],
+                                  ["export", "--format", "xml"], ["purge"], ["show"]])
+def test_usage_errors_exit_2(env, args, capsys):
+    assert run(*args)[0] == 2
+
+
+def test_help_exits_0(env, capsys):
+    assert run("--help")[0] == 0
+    assert "export" in capsys.readouterr().out
+
+
+def test_unreachable_database_exits_3(env, tmp_path, capsys):
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    assert run("--database-url", f"sqlite:///{blocked}", "list")[0] == 3
+    assert "database unreachable" in capsys.readouterr().err
+
+
+def test_migrate(env):
+    assert run("migrate") == (0, "schema is up to date\n")
+
+
+def test_python_dash_m(two_leads, env):
+    cmd = [sys.executable, "-m", "actions.leads.cli"]
+    proc_env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(cmd + ["export", "--format", "json"], cwd=ROOT, env=proc_env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) == 2
+    done = subprocess.run(cmd + ["show", "12345"], cwd=ROOT, env=proc_env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
