@@ -55,10 +55,15 @@ DIGRESSION_RESPONSES = {
 }
 
 
-def _without_buttons(dispatcher: CollectingDispatcher) -> None:
-    """Inside a form the next message asks to continue: drop the answer's own follow-up buttons."""
-    for message in dispatcher.messages:
-        message["buttons"] = []
+def utter_text_only(dispatcher: CollectingDispatcher, domain: DomainDict, response: str) -> None:
+    """Send a response's text without its buttons: inside a form the next message asks how to go on, and
+    the answer's own follow-up buttons ("Format finden", ...) would lead elsewhere."""
+    variants = (domain.get("responses") or {}).get(response) or []
+    texts_ = [v.get("text") for v in variants if v.get("text")]
+    if texts_:
+        dispatcher.utter_message(text=texts_[0])
+    else:
+        dispatcher.utter_message(response=response)
 
 
 class ActionSessionStart(Action):
@@ -114,8 +119,7 @@ class ActionAnswerDigression(Action):
         if intent == "faq":
             selector = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
             response = (selector.get("response") or {}).get("utter_action")
-        dispatcher.utter_message(response=response or "utter_capabilities")
-        _without_buttons(dispatcher)
+        utter_text_only(dispatcher, domain, response or "utter_capabilities")
         return []
 
 
@@ -134,7 +138,6 @@ class ActionExplain(Action):
             dispatcher.utter_message(response="utter_privacy")
         else:
             dispatcher.utter_message(response="utter_explain_generic")
-        _without_buttons(dispatcher)
         return []
 
 

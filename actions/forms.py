@@ -15,6 +15,7 @@ with ``actions.extract``. Rules of the game:
 from __future__ import annotations
 
 import re
+from abc import abstractmethod
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -53,6 +54,11 @@ DIGRESSION_INTENTS = {
     "request_data_deletion", "ask_privacy", "request_recommendation", "ask_question",
 }
 DIGRESSION_CONFIDENCE = 0.6
+COMMAND_INTENTS = {"cancel", "request_data_deletion", "request_human", "request_callback", "goodbye", "explain"}
+QUESTION_START = re.compile(
+    r"^(was|wie|wer|wen|wem|warum|wieso|weshalb|wo|woher|wann|welche\w*|kann|koennen|koennten|gibt|"
+    r"ist|sind|bist|hast|habt|haben sie|darf|duerfen|muss|muessen|erklaer\w*|erzaehl\w*)\b"
+)
 
 CHOICE_YES = {"yes", "ja", "true"}
 CHOICE_NO = {"no", "nein", "false"}
@@ -99,6 +105,22 @@ def is_digression(tracker: Tracker) -> bool:
     return intent in DIGRESSION_INTENTS and confidence >= DIGRESSION_CONFIDENCE and choice_of(tracker) is None
 
 
+def is_command(tracker: Tracker) -> bool:
+    """"abbrechen", "Rückruf", "löschen", ...: these win even over an answer in the same message."""
+    intent, confidence = latest_intent(tracker)
+    return intent in COMMAND_INTENTS and confidence >= DIGRESSION_CONFIDENCE and choice_of(tracker) is None
+
+
+def looks_like_question(text: str) -> bool:
+    return "?" in text or bool(QUESTION_START.match(extract.normalize(text)))
+
+
+def leaves_form(tracker: Tracker) -> bool:
+    """The message is not an answer: a command, or a question the rules answer. Answers win over an
+    intent guess otherwise, so "max@example.org" or "Marketing und Vertrieb" are never taken for chit-chat."""
+    return is_command(tracker) or (is_digression(tracker) and looks_like_question(latest_text(tracker)))
+
+
 # -- interpreting an answer for one criterion -----------------------------------------------------------------
 def interpret(slot: str, text: str, intent: str, choice: str | None, entities: dict[str, list[str]]) -> Any:
     """The typed value of ``slot`` in an answer, ``UNKNOWN`` for "weiß nicht", or None if not understood."""
@@ -131,6 +153,11 @@ def interpret(slot: str, text: str, intent: str, choice: str | None, entities: d
         value = extract.parse_platform_knowledge(text)
         if value is not None:
             return value
+    if slot == "decision_made":
+        norm = extract.normalize(text)
+        if re.search(r"\b(erkannt|entschieden|beschlossen|steht fest|muessen wir|wollen wir)\b", norm) and \
+                not re.search(r"\b(nicht|noch offen|unentschieden)\b", norm):
+            return True
     if slot in BOOL_SLOTS:
         value = extract.parse_yes_no(text)
         if value is None and intent in ("affirm", "deny") and len(text) <= 40:
@@ -226,6 +253,10 @@ BOOKKEEPING_SLOTS = {"unknown_criteria", "failed_attempts", "departments", "emai
 class _FormValidation(FormValidationAction):
     """Keeps bookkeeping slots and always names the next slot to ask explicitly."""
 
+    @abstractmethod
+    def name(self) -> str:  # abstract, so rasa-sdk does not register this base class as an action
+        ...
+
     async def get_validation_events(self, dispatcher, tracker, domain):
         events = await super().get_validation_events(dispatcher, tracker, domain)
         validated = {e["name"] for e in events}
@@ -286,12 +317,13 @@ class ValidateQualificationForm(_FormValidation):
 
     def _extract(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         requested = tracker.get_slot("requested_slot")
-        if tracker.active_loop_name != "qualification_form" or is_digression(tracker):
+        if tracker.active_loop_name != "qualification_form" or leaves_form(tracker):
             return {}
+        digression = is_digression(tracker)
         text, (intent, _) = latest_text(tracker), latest_intent(tracker)
         entities = {name: entity_values(tracker, name) for name in ("number", "department", "platform")}
         if slot != requested:
-            return corrections_from_message(tracker, [slot])
+            return {} if digression else corrections_from_message(tracker, [slot])
         value = interpret(slot, text, intent, choice_of(tracker), entities)
         if value is UNKNOWN:
             unknown = list(tracker.get_slot("unknown_criteria") or [])
@@ -300,6 +332,13 @@ class ValidateQualificationForm(_FormValidation):
             return {slot: None, "unknown_criteria": unknown, "failed_attempts": 0}
         if value is not None:
             return {slot: value, "failed_attempts": 0, **implied_by(slot, value, tracker)}
+        if digression:
+            return {}  # no answer, but a known question or remark: the rules answer it
+        others = [s for s in QUALIFICATION_SLOTS if s != slot]
+        if corrections_from_message(tracker, others):
+            # the message corrected an earlier answer (extracted by that slot's method): not a miss
+            dispatcher.utter_message(response="utter_criteria_updated")
+            return {}
         failures = int(tracker.get_slot("failed_attempts") or 0) + 1
         if failures >= 2:
             dispatcher.utter_message(response="utter_skip_question")
@@ -358,7 +397,7 @@ class ValidateContactForm(_FormValidation):
         """(text, choice) when the latest message answers ``slot``; None for digressions/other slots."""
         if tracker.active_loop_name != "contact_form" or tracker.get_slot("requested_slot") != slot:
             return None
-        if is_digression(tracker):
+        if leaves_form(tracker):
             return None
         intent, _ = latest_intent(tracker)
         if intent == "correct_contact":
@@ -464,7 +503,7 @@ class ValidateContactForm(_FormValidation):
                 return {target: None, "contact_confirmed": None}
             dispatcher.utter_message(response="utter_ask_correct_which")
             return {"contact_confirmed": None}
-        if is_digression(tracker):
+        if leaves_form(tracker):
             return {}
         value = True if choice in CHOICE_YES else extract.parse_yes_no(text)
         if value is None and intent == "affirm":

@@ -5,7 +5,7 @@
 # Exits non-zero on any failure; the last line is the summary of all stages.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 REQUIRE_POSTGRES=1
 scripts/setup.sh || { echo "set-up failed"; exit 1; }
 scripts/system-deps.sh || { echo "system dependencies missing"; exit 1; }
 

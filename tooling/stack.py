@@ -29,6 +29,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def port_in_use(host: str, port: int) -> bool:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
+
+
 def newest_model(models_dir: Path) -> Path:
     if models_dir.is_file():
         return models_dir
@@ -47,6 +53,8 @@ def base_env(extra: dict[str, str] | None = None) -> dict[str, str]:
             "PYTHONUNBUFFERED": "1",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+            # rasa-sdk binds 0.0.0.0 unless told otherwise: the action server is private
+            "SANIC_HOST": env.get("HOST", "127.0.0.1"),
         }
     )
     env.update(extra or {})
@@ -116,10 +124,19 @@ class Stack:
         return proc
 
     def start(self, timeout: float = 180.0) -> Stack:
+        s = self.settings
+        wanted = [("Rasa server", s.rasa_port)]
+        if self.with_actions:
+            wanted.append(("action server", s.action_port))
+        if self.with_web:
+            wanted.append(("web server", s.web_port))
+        busy = [f"{name} port {port}" for name, port in wanted if port_in_use("127.0.0.1", port)]
+        if busy:
+            raise RuntimeError(f"already in use: {', '.join(busy)} (is the assistant running already? "
+                               "set RASA_PORT / ACTION_PORT / WEB_PORT to use other ports)")
         self.settings.var_dir.mkdir(parents=True, exist_ok=True)
         endpoints, credentials = runtime_config.render(self.run_dir, self.settings)
         model = newest_model(Path(self.settings.model_path))
-        s = self.settings
         if self.with_actions:
             self._spawn(
                 "actions",

@@ -41,6 +41,9 @@ async def run_form(tracker, dispatcher, domain):
         ("email", "meine mail ist Anna.Mueller@Baeckerei-Schulze.DE", "inform", [], "Anna.Mueller@baeckerei-schulze.de"),
         ("phone", "0171 2345678", "inform", [], "+491712345678"),
         ("phone", "keine", "deny", [], "–"),
+        # an answer wins over a wrong intent guess of the NLU
+        ("email", "max@example.org", "greet", [], "max@example.org"),
+        ("contact_name", "Max Mustermann", "thank", [], "Max Mustermann"),
         ("preferred_contact", "am liebsten vormittags per Telefon", "inform", [], "am liebsten vormittags per Telefon"),
     ],
 )

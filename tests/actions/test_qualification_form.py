@@ -87,6 +87,26 @@ async def test_a_question_inside_the_form_fills_nothing_so_the_rules_answer_it(d
 
 
 @pytest.mark.parametrize(
+    "text,intent",
+    [("nein, abbrechen", "cancel"), ("ich will lieber mit einem Menschen sprechen", "request_human"),
+     ("Was ist eigentlich die Strategiephase?", "ask_phase_strategy")],
+)
+async def test_commands_and_questions_leave_the_answer_to_the_rules(text, intent, dispatcher, domain):
+    tracker = make_tracker(text, intent, active_loop=FORM, requested_slot="decision_made",
+                           slots={"participants": 1.0})
+    events = await run_form(tracker, dispatcher, domain)
+    assert {k for k in slot_events(events) if k != "requested_slot"} == set()
+
+
+async def test_an_answer_wins_over_a_wrong_intent_guess(dispatcher, domain):
+    tracker = make_tracker("Marketing und Vertrieb", "greet", active_loop=FORM,
+                           requested_slot="multiple_functions", slots={"participants": 4.0})
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events["multiple_functions"] is True
+    assert events["departments"] == ["Marketing", "Vertrieb"]
+
+
+@pytest.mark.parametrize(
     "text,requested,slot,expected",
     [
         ("wir sind doch zu zehnt", "experience", "participants", 10.0),
