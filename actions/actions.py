@@ -66,6 +66,11 @@ def utter_text_only(dispatcher: CollectingDispatcher, domain: DomainDict, respon
         dispatcher.utter_message(response=response)
 
 
+# slots a new session starts without (data_deleted_at would make the tracker store delete again)
+NOT_CARRIED_OVER = {"requested_slot", "privacy_url", "consultant_contact", "data_deleted_at", "failed_attempts",
+                    "email_failures"}
+
+
 class ActionSessionStart(Action):
     """Start a session and give the responses the configured privacy URL and contact."""
 
@@ -77,7 +82,7 @@ class ActionSessionStart(Action):
         events: list[EventType] = [SessionStarted()]
         # carry over the slots of the previous session (session_config: carry_over_slots_to_new_session)
         for key, value in tracker.slots.items():
-            if value is not None and key not in ("requested_slot", "privacy_url", "consultant_contact"):
+            if value is not None and key not in NOT_CARRIED_OVER:
                 events.append(SlotSet(key, value))
         events += [
             SlotSet("privacy_url", settings.privacy_url),
