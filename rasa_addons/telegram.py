@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+START_COMMAND = re.compile(r"^/start(@\w+)?(\s.*)?$", re.IGNORECASE | re.DOTALL)  # also "/start@bot", deep links
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 NETWORK_ERRORS = (TelegramAPIError, aiohttp.ClientError, asyncio.TimeoutError, OSError)
 _pending: set[asyncio.Future] = set()
@@ -144,7 +145,9 @@ class SecureTelegramInput(TelegramInput):
         except RuntimeError:  # at start-up, before the server's loop runs (Rasa's own behaviour)
             asyncio.run(self._register_webhook(self._output, close_session=True))
         else:
-            asyncio.ensure_future(self._register_webhook(self._output))
+            task = asyncio.ensure_future(self._register_webhook(self._output))
+            _pending.add(task)
+            task.add_done_callback(_pending.discard)
         return self._output
 
     async def _register_webhook(self, channel: SecureTelegramOutput, close_session: bool = False) -> bool:
@@ -158,13 +161,18 @@ class SecureTelegramInput(TelegramInput):
         except NETWORK_ERRORS as exc:
             logger.warning(
                 "telegram: could not register the webhook (%s: %s); the channel starts anyway, "
-                "register it later with POST /webhooks/telegram/set_webhook", type(exc).__name__, exc
+                "register it later with POST /webhooks/telegram/set_webhook",
+                type(exc).__name__, self._redact(str(exc)),
             )
             return False
         finally:
             if close_session:
                 # the aiohttp session belongs to this temporary loop; the server's loop opens a new one
                 await channel.session.close()
+
+    def _redact(self, text: str) -> str:
+        """Error texts can contain the API URL, which contains the bot token."""
+        return text.replace(self.access_token, "<token>") if self.access_token else text
 
     # -- incoming ---------------------------------------------------------------------------------------
     def _secret_ok(self, request: Request) -> bool:
@@ -173,7 +181,7 @@ class SecureTelegramInput(TelegramInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def handle(message: UserMessage) -> None:
-            if message.text and message.text.strip().lower() in ("/start", "/start@" + (self.verify or "").lower()):
+            if message.text and START_COMMAND.match(message.text.strip()):
                 message.text = "/greet"  # Telegram's first message; Rasa would parse it as an unknown intent
             await on_new_message(message)
 
