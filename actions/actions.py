@@ -92,6 +92,9 @@ class ActionSessionStart(Action):
         return events
 
 
+MISS_INTENTS = {"nlu_fallback", "out_of_scope"}
+
+
 class ActionFallback(Action):
     """First miss: ask to rephrase. Second miss in a row: offer a callback with the consultant."""
 
@@ -104,7 +107,8 @@ class ActionFallback(Action):
             for e in tracker.events
             if e.get("event") == "user"
         ]
-        second_miss = len(previous_user_intents) >= 2 and previous_user_intents[-2] == "nlu_fallback"
+        # gibberish often lands in out_of_scope: that counts as a miss too
+        second_miss = len(previous_user_intents) >= 2 and previous_user_intents[-2] in MISS_INTENTS
         if second_miss:
             dispatcher.utter_message(response="utter_fallback_offer_callback")
         else:

@@ -235,6 +235,13 @@ def corrections_from_message(tracker: Tracker, slots: list[str]) -> dict[str, An
     return changes
 
 
+def corrects_another_answer(tracker: Tracker, asked: str) -> bool:
+    """The message revises an earlier answer (its extract method has already applied it this turn)."""
+    text, (intent, _) = latest_text(tracker), latest_intent(tracker)
+    entities = {name: entity_values(tracker, name) for name in ("number", "department", "platform")}
+    return any(correction(s, text, intent, entities) is not None for s in QUALIFICATION_SLOTS if s != asked)
+
+
 def implied_by(slot: str, value: Any, tracker: Tracker) -> dict[str, Any]:
     """Answers implied by another: one person means one functional area; a group must be asked again."""
     if slot != "participants":
@@ -324,6 +331,10 @@ class ValidateQualificationForm(_FormValidation):
         entities = {name: entity_values(tracker, name) for name in ("number", "department", "platform")}
         if slot != requested:
             return {} if digression else corrections_from_message(tracker, [slot])
+        if choice_of(tracker) is None and corrects_another_answer(tracker, slot):
+            # "nein, Facebook kennen wir schon" revises an earlier answer; its "nein" is not for this question
+            dispatcher.utter_message(response="utter_criteria_updated")
+            return {}
         value = interpret(slot, text, intent, choice_of(tracker), entities)
         if value is UNKNOWN:
             unknown = list(tracker.get_slot("unknown_criteria") or [])
@@ -334,11 +345,6 @@ class ValidateQualificationForm(_FormValidation):
             return {slot: value, "failed_attempts": 0, **implied_by(slot, value, tracker)}
         if digression:
             return {}  # no answer, but a known question or remark: the rules answer it
-        others = [s for s in QUALIFICATION_SLOTS if s != slot]
-        if corrections_from_message(tracker, others):
-            # the message corrected an earlier answer (extracted by that slot's method): not a miss
-            dispatcher.utter_message(response="utter_criteria_updated")
-            return {}
         failures = int(tracker.get_slot("failed_attempts") or 0) + 1
         if failures >= 2:
             dispatcher.utter_message(response="utter_skip_question")

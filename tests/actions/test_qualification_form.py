@@ -119,3 +119,5 @@ async def test_corrections_of_earlier_answers(text, requested, slot, expected, d
                                   "focus": "overview", "specific_approach": True})
     events = slot_events(await run_form(tracker, dispatcher, domain))
     assert events[slot] == expected
+    assert responses(dispatcher) == ["utter_criteria_updated"]  # a correction is not a miss
+    assert events.get(requested) is None  # the asked question is not answered by the correction
