@@ -147,7 +147,8 @@ class Stack:
             "rasa",
             [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(s.rasa_port),
              "--interface", s.host, "--endpoints", str(endpoints), "--credentials", str(credentials),
-             "--cors", s.web_origin_url, "--response-timeout", "60"],
+             "--cors", s.web_origin_url, "--response-timeout", "60",
+             "--logging-config-file", str(ROOT / "tooling" / "rasa-logging.yml")],
         )
         if self.with_web:
             self._spawn(
