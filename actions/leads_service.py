@@ -52,6 +52,10 @@ class LeadService:
             self._worker.start()
         return self._worker
 
+    def start_worker(self) -> None:
+        """Start the outbox worker now (the action server does this at start-up)."""
+        self._ensure_worker()
+
     def stop(self) -> None:
         if self._worker is not None:
             self._worker.stop()

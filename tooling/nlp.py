@@ -22,14 +22,15 @@ PIPELINE_DIR = ROOT / "build" / "spacy" / PIPELINE_NAME
 
 
 def build(target: Path = PIPELINE_DIR, force: bool = False) -> Path:
-    import spacy
+    from importlib.metadata import version
 
     marker = target / "meta.json"
-    if marker.exists() and not force:
+    if marker.exists() and not force:  # checked without importing spaCy (that pulls in TensorFlow: slow)
         meta = json.loads(marker.read_text())
-        if meta.get("spacy_version", "").lstrip(">=<~^").startswith(spacy.__version__.rsplit(".", 1)[0]):
+        if meta.get("spacy_version", "").lstrip(">=<~^").startswith(version("spacy").rsplit(".", 1)[0]):
             print(f"spaCy pipeline: up to date ({target.relative_to(ROOT)})")
             return target
+    import spacy
     print(f"building the German spaCy pipeline into {target.relative_to(ROOT)} ...", flush=True)
     nlp = spacy.blank("de")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})

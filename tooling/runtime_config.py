@@ -35,7 +35,13 @@ def tracker_store_config(url: str) -> dict[str, Any]:
         cfg["username"] = u.username
     if u.password:
         cfg["password"] = u.password
+    if u.query:  # e.g. ?sslmode=verify-full
+        cfg["query"] = dict(u.query)
     return cfg
+
+
+# Rasa accepts only an alphanumeric lock key prefix (it silently drops others).
+LOCK_KEY_PREFIX = "socialmediaassistant"
 
 
 def lock_store_config(url: str) -> dict[str, Any] | None:
@@ -43,11 +49,13 @@ def lock_store_config(url: str) -> dict[str, Any] | None:
         return None
     u = make_url(url)
     cfg: dict[str, Any] = {"type": "redis", "url": u.host or "localhost", "port": u.port or 6379,
-                           "key_prefix": "social_media_assistant"}
-    if u.database:
-        cfg["db"] = int(u.database)
+                           "db": int(u.database) if u.database else 0, "key_prefix": LOCK_KEY_PREFIX}
+    if u.username:
+        cfg["username"] = u.username
     if u.password:
         cfg["password"] = u.password
+    if u.drivername == "rediss":
+        cfg["use_ssl"] = True
     return cfg
 
 

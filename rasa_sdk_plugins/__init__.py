@@ -1,0 +1,37 @@
+"""rasa-sdk plugin hook (rasa_sdk imports a top-level package of this name when the action server starts).
+
+Starts the lead outbox worker together with the action server, so briefs that are still pending (SMTP was
+down, the server restarted) and spooled leads go out without waiting for the next new lead.
+"""
+from __future__ import annotations
+
+import logging
+
+import pluggy
+from sanic import Sanic
+
+logger = logging.getLogger(__name__)
+hookimpl = pluggy.HookimplMarker("rasa_sdk")
+
+
+class OutboxPlugin:
+    @hookimpl
+    def attach_sanic_app_extensions(self, app: Sanic) -> None:
+        @app.after_server_start
+        async def start_outbox(app_, loop):  # noqa: ARG001
+            from actions.leads_service import LeadService
+
+            try:
+                LeadService.instance().start_worker()
+            except Exception:  # noqa: BLE001 - the action server must start anyway; the worker retries later
+                logger.exception("the lead outbox worker could not be started")
+
+        @app.before_server_stop
+        async def stop_outbox(app_, loop):  # noqa: ARG001
+            from actions.leads_service import LeadService
+
+            LeadService.reset()
+
+
+def init_hooks(manager: pluggy.PluginManager) -> None:
+    manager.register(OutboxPlugin())
