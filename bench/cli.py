@@ -45,7 +45,7 @@ from tooling.stack import VENV_BIN, base_env, newest_model
 
 STAGES = ("training", "nlu", "rest", "socketio")
 LAST_LOGS = ROOT / "var" / "bench" / "last-run-logs"
-TRAIN_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\S*\s+INFO\s+rasa\.engine\.training\.hooks\s+-\s+"
+TRAIN_LINE = re.compile(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\S*\s+INFO\s+rasa\.engine\.training\.hooks\s+-\s+"
                         r"(Starting to train|Finished training|Restored) component '(\w+)'")
 
 
@@ -55,7 +55,7 @@ def component_times(log: Path) -> dict[str, Any]:
     seconds: dict[str, float] = {}
     restored: list[str] = []
     for line in log.read_text(errors="replace").splitlines():
-        m = TRAIN_LINE.match(line)
+        m = TRAIN_LINE.search(line)  # progress bars may leave terminal escapes at the start of a line
         if not m:
             continue
         ts, what, name = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S"), m.group(2), m.group(3)
@@ -219,7 +219,14 @@ class Bench:
                            "run `make train` for it")
 
     def use_model(self, model: Path, why: str) -> None:
-        self.model = model
+        """Serve ``model`` from a hard link in the run's folder: a retraining meanwhile deletes old models."""
+        pinned = self.tmp / "model-ours.tar.gz"
+        pinned.unlink(missing_ok=True)
+        try:
+            os.link(model, pinned)
+        except OSError:
+            shutil.copy2(model, pinned)
+        self.model = pinned
         shown = model.relative_to(ROOT) if model.is_relative_to(ROOT) else model
         self.log("prepare", f"our model: {shown} ({why})")
         self.results["meta"]["model"] = str(model)

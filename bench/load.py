@@ -216,14 +216,20 @@ async def run_rest(base_url: str, scripts: ScriptFactory, *, concurrency: int, c
 
 # -- socket.io ------------------------------------------------------------------------------------------------
 def aiohttp_compat() -> bool:
-    """Let the locked python-engineio (4.15) client use websockets with the locked aiohttp (3.9).
+    """Let a python-engineio >= 4.10 client use websockets with Rasa's aiohttp (< 3.10).
 
-    engineio's client passes ``timeout=aiohttp.ClientWSTimeout(ws_close=...)`` to ``ws_connect``; that class
-    exists only from aiohttp 3.10, and Rasa 3.6 pins ``aiohttp<3.10``, so every websocket connect fails with
-    AttributeError. In aiohttp 3.9 ``ws_connect(timeout=...)`` *is* the close timeout in seconds, so a stand-in
-    returning that number is exact. Only the benchmark's client process is patched; returns True when patched.
+    Those engineio releases pass ``timeout=aiohttp.ClientWSTimeout(ws_close=...)`` to ``ws_connect``; the class
+    exists only from aiohttp 3.10, so every websocket connect fails with AttributeError. In aiohttp 3.9
+    ``ws_connect(timeout=...)`` *is* the close timeout in seconds, so a stand-in returning that number is exact.
+    The lock pins python-engineio 4.8.2, which does not need it; this keeps the benchmark working if it moves.
+    Only the benchmark's own process is patched; returns True when patched.
     """
+    from importlib.metadata import version
+
     if hasattr(aiohttp, "ClientWSTimeout"):
+        return False
+    major, minor = (int(x) for x in version("python-engineio").split(".")[:2])
+    if (major, minor) < (4, 10):
         return False
 
     def client_ws_timeout(ws_receive: float | None = None, ws_close: float = 10.0) -> float:
