@@ -16,6 +16,9 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from rasa_addons import speedups
+
+speedups.install()  # the Rasa server imports this module at start-up (endpoints.yml tracker_store type)
 logger = logging.getLogger(__name__)
 
 DELETION_MARKER_SLOT = "data_deleted_at"
