@@ -223,11 +223,11 @@ def test_qualification_callback_reload_and_lead_in_the_browser(chat):
                                   "AND data LIKE '%\"text\": \"Danke\"%'", (sender,)).fetchone()[0]
     assert after_reload == 1
 
-    # screenshot of the finished conversation, from the summary of the contact data on
+    # screenshot of the finished conversation: the confirmation and the last answer with its buttons
     page.evaluate("""() => {
         const box = document.querySelector('.rw-messages-container');
         const from = Array.from(box.querySelectorAll('.rw-response'))
-            .find(e => e.innerText.includes('Bitte prüfen'));
+            .find(e => e.innerText.includes('Vielen Dank,'));
         if (from) box.scrollTop += from.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
     }""")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
