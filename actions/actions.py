@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timezone
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import (
@@ -290,7 +289,3 @@ def _channel(tracker: Tracker) -> str:
 def _clear_contact_slots() -> list[EventType]:
     return [SlotSet(s, None) for s in ("consent", "consent_at", "contact_name", "company", "email", "phone",
                                        "preferred_contact", "contact_confirmed")]
-
-
-def slot_snapshot(tracker: Tracker) -> dict[str, Any]:
-    return dict(tracker.slots)

@@ -49,9 +49,6 @@ CRITERIA_NOTED = "Danke, das habe ich mir notiert."
 CRITERIA_NOTED_OFFER = "Soll ich mit ein paar kurzen Fragen herausfinden, welches Format zu Ihnen passt?"
 BUTTON_START_QUALIFICATION = "Ja, Format finden"
 
-NOT_FOUND_FOR_DELETION = (
-    "Zu diesem Gespräch waren keine Kontaktdaten gespeichert. Den Gesprächsverlauf habe ich gelöscht."
-)
 DELETION_FAILED = (
     "Das Löschen hat gerade technisch nicht geklappt. Bitte versuchen Sie es gleich noch einmal "
     "oder schreiben Sie dem Berater direkt {contact} – er löscht Ihre Daten dann von Hand."
