@@ -130,6 +130,17 @@ class _Progress:
             self.task.cancel()
 
 
+def _record_outcome(stats, script, replies, aborted) -> None:
+    """Count a finished conversation as ok or as a semantic error (with a few examples kept)."""
+    reason = aborted or script.check(replies)
+    if reason:
+        stats.errors["semantic"] += 1
+        if len(stats.error_examples) < 8 and not aborted:
+            stats.error_examples.append(f"semantic: {script.name}: {reason}")
+    else:
+        stats.ok += 1
+
+
 async def _drive(stats: LevelStats, concurrency: int, conversations: int, max_start_s: float,
                  play: Callable[[int], Any], label: str, report, pids: dict[str, int] | None) -> None:
     counter = iter(range(conversations))
@@ -202,13 +213,7 @@ async def run_rest(base_url: str, scripts: ScriptFactory, *, concurrency: int, c
                 texts = _texts(messages if isinstance(messages, list) else [])
                 replies.append(texts)
                 _note_turn(stats, script, i, turn.text, texts)
-            reason = aborted or script.check(replies)
-            if reason:
-                stats.errors["semantic"] += 1
-                if len(stats.error_examples) < 8 and not aborted:
-                    stats.error_examples.append(f"semantic: {script.name}: {reason}")
-            else:
-                stats.ok += 1
+            _record_outcome(stats, script, replies, aborted)
 
         await _drive(stats, concurrency, conversations, max_start_s, play, label, report, pids)
     return stats
@@ -333,13 +338,7 @@ async def run_socketio(base_url: str, scripts: ScriptFactory, *, concurrency: in
                 await asyncio.wait_for(client.disconnect(), timeout=5)
             except Exception:  # noqa: BLE001
                 pass
-        reason = aborted or script.check(replies)
-        if reason:
-            stats.errors["semantic"] += 1
-            if len(stats.error_examples) < 8 and not aborted:
-                stats.error_examples.append(f"semantic: {script.name}: {reason}")
-        else:
-            stats.ok += 1
+        _record_outcome(stats, script, replies, aborted)
 
     await _drive(stats, concurrency, conversations, max_start_s, play, label, report, pids)
     return stats

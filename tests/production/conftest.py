@@ -81,6 +81,17 @@ def pg_query(server: PostgresServer, database: str, sql: str, params: tuple = ()
 # --------------------------------------------------------------------------- Redis
 
 
+def stop_process(popen: subprocess.Popen | None) -> None:
+    """Terminate a server process, killing it if it does not stop within 10 s."""
+    if popen is not None and popen.poll() is None:
+        popen.terminate()
+        try:
+            popen.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            popen.kill()
+            popen.wait(timeout=5)
+
+
 class RedisServer:
     """``redis-server`` on a free loopback port, no persistence, in its own temporary folder."""
 
@@ -123,13 +134,7 @@ class RedisServer:
             time.sleep(0.1)
 
     def stop(self) -> None:
-        if self.popen is not None and self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait(timeout=5)
+        stop_process(self.popen)
         self.popen = None
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -406,11 +411,5 @@ class NginxProxy:
             time.sleep(0.1)
 
     def stop(self) -> None:
-        if self.popen is not None and self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait(timeout=5)
+        stop_process(self.popen)
         self.popen = None
