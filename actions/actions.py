@@ -28,8 +28,8 @@ from actions.forms import (  # noqa: F401  (registers the form validation action
     corrections_from_message,
 )
 from actions.leads_service import LeadService
-from actions.recommendation import Criteria, recommend
-from actions.settings import get_settings
+from advisor.recommendation import Criteria, recommend
+from config import get_settings
 
 logger = logging.getLogger(__name__)
 

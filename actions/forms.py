@@ -2,7 +2,7 @@
 
 Every qualification slot has a custom mapping; the ``extract_<slot>`` methods below read the latest user
 message (button payload entity ``choice``, the NLU intent and the free text) and turn it into a typed value
-with ``actions.extract``. Rules of the game:
+with ``advisor.german.extract``. Rules of the game:
 
 * a message whose intent is a digression (a question about a phase, the price, "warum fragen Sie das?",
   "abbrechen", ...) fills nothing, so the form rejects and the rules answer it;
@@ -24,8 +24,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import extract
-from actions.leads.validation import clean_text, normalize_phone, validate_email
+from advisor.german import extract
+from leads.validation import clean_text, normalize_phone, validate_email
 
 UNKNOWN = object()  # the prospect does not know: skip and keep as an open question
 

@@ -10,9 +10,9 @@ import threading
 from typing import Any
 
 from actions.forms import QUALIFICATION_SLOTS
-from actions.leads.repository import LeadRepository
-from actions.recommendation import Criteria, recommend
-from actions.settings import get_settings
+from advisor.recommendation import Criteria, recommend
+from config import get_settings
+from leads.repository import LeadRepository
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class LeadService:
     # -- outbox --------------------------------------------------------------------------------------------
     def _ensure_worker(self):
         if self._worker is None:
-            from actions.leads.notify import OutboxWorker
+            from leads.notify import OutboxWorker
 
             self._worker = OutboxWorker(self.repository, self.settings)
             self._worker.start()

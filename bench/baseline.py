@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from actions.settings import ROOT
+from config import ROOT
 
 BASE_DIR = ROOT / "var" / "bench" / "baseline"
 

@@ -34,13 +34,13 @@ from typing import Any
 
 import aiohttp
 
-from actions.settings import ROOT
 from bench import baseline as bl
 from bench import report
 from bench.conversations import german_script, moodbot_script
 from bench.load import LevelStats, run_rest, run_socketio
 from bench.nlu_timing import examples_from_nlu_files, pick
 from bench.procs import BaselineServers, OursServers, loadavg, peak_rss_mb, rss_mb
+from config import ROOT
 from tooling.stack import VENV_BIN, base_env, newest_model
 
 STAGES = ("training", "nlu", "rest", "socketio")

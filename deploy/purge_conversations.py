@@ -7,7 +7,7 @@ all its events are deleted then (never a part of a running conversation).
 
     python deploy/purge_conversations.py --older-than DAYS [--dry-run] [--tracker-store-url URL]
 
-The tracker store defaults to TRACKER_STORE_URL (actions/settings.py). Prints the number of conversations;
+The tracker store defaults to TRACKER_STORE_URL (config.py). Prints the number of conversations;
 exit code 3 when the database is unreachable (like ``leads``).
 """
 from __future__ import annotations
@@ -24,8 +24,8 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import delete, func, inspect, select  # noqa: E402
 from sqlalchemy.sql import column, table  # noqa: E402
 
-from actions.leads.repository import _sqlite_path, is_unavailable, make_engine  # noqa: E402
-from actions.settings import get_settings  # noqa: E402
+from config import get_settings  # noqa: E402
+from leads.repository import _sqlite_path, is_unavailable, make_engine  # noqa: E402
 
 EVENTS = table("events", column("sender_id"), column("timestamp"))  # rasa/core/tracker_store.py: SQLEvent
 BATCH = 500

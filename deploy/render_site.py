@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from actions.settings import get_settings  # noqa: E402
+from config import get_settings  # noqa: E402
 from tooling.webserver import PUBLIC, WIDGET_BUNDLE, content_security_policy, widget_bundle  # noqa: E402
 
 

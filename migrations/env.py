@@ -2,7 +2,7 @@
 
 The URL is taken, in this order, from a connection handed over by the application
 (``config.attributes["connection"]``), ``-x url=...``, ``sqlalchemy.url`` in the config, and
-finally ``actions.settings.get_settings().leads_database_url``.
+finally ``config.get_settings().leads_database_url``.
 """
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from actions.leads.models import Base  # noqa: E402
-from actions.settings import get_settings  # noqa: E402
+from config import get_settings  # noqa: E402
+from leads.models import Base  # noqa: E402
 
 config = context.config
 target_metadata = Base.metadata
@@ -68,7 +68,7 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
-    if connection is not None:  # handed over by actions.leads.repository (inside a transaction)
+    if connection is not None:  # handed over by leads.repository (inside a transaction)
         _run_with_lock(connection)
         return
     if config.config_file_name is not None:

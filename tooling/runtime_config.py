@@ -1,4 +1,4 @@
-"""Render Rasa's endpoints.yml and credentials.yml from the environment (actions.settings).
+"""Render Rasa's endpoints.yml and credentials.yml from the environment (config).
 
 Rasa cannot default an unset ``${VAR}`` in its YAML files, and a messenger channel must be enabled only when
 its variables are set, so the run command writes both files into ``var/run/`` from the one settings module.
@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from sqlalchemy.engine import make_url
 
-from actions.settings import ROOT, Settings, get_settings
+from config import ROOT, Settings, get_settings
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Start and stop the assistant's processes: action server, Rasa server and the demo web server.
 
 Used by the run command (``python -m tooling.stack``), the integration and browser tests and the benchmark,
-so all of them start the assistant the same way. Ports and storage come from ``actions.settings``
+so all of them start the assistant the same way. Ports and storage come from ``config``
 (environment variables); tests pass free ports and a temporary ``VAR_DIR``.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from actions.settings import ROOT, Settings, get_settings
+from config import ROOT, Settings, get_settings
 from tooling import runtime_config
 
 VENV_BIN = Path(sys.executable).parent

@@ -20,7 +20,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from actions.settings import ROOT
+from config import ROOT
 
 WEB = ROOT / "web"
 PUBLIC = WEB / "public"

@@ -16,7 +16,7 @@ import stat
 import pytest
 import yaml
 
-from actions.settings import Settings
+from config import Settings
 from rasa_addons.facebook import SecureFacebookInput, quick_replies, signature_valid
 from rasa_addons.telegram import SecureTelegramInput, SecureTelegramOutput
 from tooling import runtime_config

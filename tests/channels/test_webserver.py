@@ -82,7 +82,7 @@ def test_head_and_missing_files(web):
     assert status == 200 and body == b"" and int(headers["Content-Length"]) > 500_000
     status, _, body = get(f"{web}/index.html", method="HEAD")
     assert status == 200 and body == b""
-    for path in ("/nope.html", "/css/", "/../actions/settings.py"):
+    for path in ("/nope.html", "/css/", "/../config.py"):
         with pytest.raises(urllib.error.HTTPError) as err:
             get(f"{web}{path}")
         assert err.value.code == 404

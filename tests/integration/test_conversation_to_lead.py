@@ -89,7 +89,7 @@ def test_from_greeting_to_confirmed_lead(stack, mailbox):
     assert len(lead_row(stack, chat.sender)) == 1
 
     env = {**os.environ, "VAR_DIR": str(stack.settings.var_dir)}
-    out = subprocess.run([sys.executable, "-m", "actions.leads.cli", "export", "--format", "json"],
+    out = subprocess.run([sys.executable, "-m", "leads.cli", "export", "--format", "json"],
                          cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     exported = [e for e in json.loads(out.stdout) if e["conversation_id"] == chat.sender]
     assert len(exported) == 1

@@ -3,7 +3,7 @@ store), a local SMTP server, ONE action server and TWO Rasa replicas sharing the
 
 Reuses the storage suite's ``PostgresServer`` (initdb into a temporary folder, ``postgres`` on a free
 loopback port, run as the ``postgres`` user when we are root) and the integration suite's ``Mailbox``
-(aiosmtpd) and ``RestChat``; tests/storage and tests/integration are not changed. Skipped only when the
+(aiosmtpd) and ``RestChat``; tests/leads and tests/integration are not changed. Skipped only when the
 PostgreSQL server binaries are missing (a failure with ``REQUIRE_POSTGRES=1``, like the storage tests).
 A missing ``redis-server`` is a failure: scripts/system-deps.sh installs it.
 """
@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.conftest import Mailbox
-from tests.storage.conftest import PG_USER, PostgresServer, find_pg_bindir
+from tests.leads.conftest import PG_USER, PostgresServer, find_pg_bindir
 from tooling.stack import Stack, free_port
 
 ROOT = Path(__file__).resolve().parents[2]

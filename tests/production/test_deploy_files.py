@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from actions.settings import get_settings
+from config import get_settings
+from tests.leads.conftest import TrackerEvents
 from tests.production.conftest import PAGE_ORIGIN, ROOT, NginxProxy, load_deploy_module
-from tests.storage.conftest import TrackerEvents
 from tooling import runtime_config
 from tooling.webserver import content_security_policy
 

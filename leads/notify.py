@@ -21,9 +21,9 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
 
-from actions.leads.models import OutboxItem, utcnow
-from actions.leads.repository import LeadRepository
-from actions.settings import Settings
+from config import Settings
+from leads.models import OutboxItem, utcnow
+from leads.repository import LeadRepository
 
 log = logging.getLogger(__name__)
 

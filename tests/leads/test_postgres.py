@@ -1,4 +1,4 @@
-"""LeadRepository against a real PostgreSQL server (started by tests/storage/conftest.py).
+"""LeadRepository against a real PostgreSQL server (started by tests/leads/conftest.py).
 
 The core contract of test_repository.py runs here unchanged, plus an outage: the server is stopped
 while leads are saved (they go to the spool) and started again (they are flushed, nothing lost,
@@ -11,10 +11,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import text
 
-from actions.leads import LeadRepository
-from actions.leads.notify import process_outbox
-from tests.storage.conftest import CONSENT_AT, SmtpSink, TrackerEvents
-from tests.storage.test_repository import RepositoryContract
+from leads import LeadRepository
+from leads.notify import process_outbox
+from tests.leads.conftest import CONSENT_AT, SmtpSink, TrackerEvents
+from tests.leads.test_repository import RepositoryContract
 
 
 class TestPostgresRepository(RepositoryContract):
@@ -56,7 +56,7 @@ def test_database_down_at_save_spools_then_flushes(outage_repo, lead_kwargs, cap
     assert first.storage_status == "stored"
 
     server.stop()
-    with caplog.at_level("DEBUG", logger="actions.leads"):
+    with caplog.at_level("DEBUG", logger="leads"):
         updated = repo.save_lead("conv-a", **lead_kwargs(recommendation="seminar"))
         new = repo.save_lead("conv-b", **lead_kwargs(contact={"email": "b@firma.de"}))
     assert updated.storage_status == new.storage_status == "pending"

@@ -1,4 +1,4 @@
-"""Table-driven tests of actions/recommendation.py (the consultant's method as code)."""
+"""Table-driven tests of advisor/recommendation.py (the consultant's method as code)."""
 from __future__ import annotations
 
 import ast
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from actions import recommendation as rec
-from actions.recommendation import (
+from advisor import recommendation as rec
+from advisor.recommendation import (
     DECISION_MARGIN,
     EARLY_STARTER_ADVICE,
     MIN_KNOWN_CRITERIA,
@@ -412,7 +412,7 @@ def test_rule_table_is_consistent() -> None:
 
 
 def test_modules_import_no_rasa() -> None:
-    for name in ("actions/recommendation.py", "actions/extract.py"):
+    for name in ("advisor/recommendation.py", "advisor/german/extract.py"):
         tree = ast.parse((ROOT / name).read_text(encoding="utf-8"))
         imported = set()
         for node in ast.walk(tree):

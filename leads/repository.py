@@ -47,10 +47,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql import column, table
 
-from actions.leads.briefing import build_brief
-from actions.leads.models import CRITERIA_KEYS, UTC, ErasureRequest, Lead, OutboxItem, utcnow
-from actions.leads.validation import normalize_phone, validate_email
-from actions.settings import ROOT, Settings, get_settings
+from config import ROOT, Settings, get_settings
+from leads.briefing import build_brief
+from leads.models import CRITERIA_KEYS, UTC, ErasureRequest, Lead, OutboxItem, utcnow
+from leads.validation import normalize_phone, validate_email
 
 log = logging.getLogger(__name__)
 

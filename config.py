@@ -1,4 +1,4 @@
-"""The one place that reads configuration from the environment.
+"""The one place that reads configuration from the environment (imports nothing of the project).
 
 Every setting has a documented default (see README "Configuration"). Secrets have no default.
 """
@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent
 
 
 def _env(name: str, default: str = "") -> str:
@@ -40,7 +40,7 @@ class Settings:
     smtp_starttls: bool = field(default_factory=lambda: _env("SMTP_STARTTLS", "false").lower() == "true")
     crm_webhook_url: str = field(default_factory=lambda: _env("CRM_WEBHOOK_URL", ""))
     outbox_max_attempts: int = field(default_factory=lambda: _int("OUTBOX_MAX_ATTEMPTS", 20))
-    # lead storage / outbox (actions/leads)
+    # lead storage / outbox (leads)
     outbox_interval_seconds: int = field(default_factory=lambda: _int("OUTBOX_INTERVAL_SECONDS", 30))
     notify_timeout_seconds: int = field(default_factory=lambda: _int("NOTIFY_TIMEOUT_SECONDS", 15))
     crm_webhook_token: str = field(default_factory=lambda: _env("CRM_WEBHOOK_TOKEN", ""))

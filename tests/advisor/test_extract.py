@@ -1,9 +1,9 @@
-"""Table-driven tests of actions/extract.py (German free-text extraction)."""
+"""Table-driven tests of advisor/german/extract.py (German free-text extraction)."""
 from __future__ import annotations
 
 import pytest
 
-from actions.extract import (
+from advisor.german.extract import (
     EXPERIENCE_VALUES,
     FOCUS_VALUES,
     normalize,

@@ -1,6 +1,6 @@
 """LeadRepository against a real SQLite database in tmp_path.
 
-``RepositoryContract`` holds the core tests; ``tests/storage/test_postgres.py`` runs the same
+``RepositoryContract`` holds the core tests; ``tests/leads/test_postgres.py`` runs the same
 class against a real PostgreSQL server.
 """
 from __future__ import annotations
@@ -19,9 +19,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, update
 
-from actions.leads import CRITERIA_KEYS, Lead, LeadRepository, OutboxItem
-from actions.leads.models import Base
-from tests.storage.conftest import CONSENT_AT, TrackerEvents
+from leads import CRITERIA_KEYS, Lead, LeadRepository, OutboxItem
+from leads.models import Base
+from tests.leads.conftest import CONSENT_AT, TrackerEvents
 
 ROOT = Path(__file__).resolve().parents[2]
 UTC = dt.timezone.utc
@@ -320,7 +320,7 @@ class RepositoryContract:
 
     def test_processes_racing_to_migrate(self, db_url, tmp_path):
         code = (
-            "import sys; from actions.leads.repository import LeadRepository;"
+            "import sys; from leads.repository import LeadRepository;"
             "r = LeadRepository(sys.argv[1], spool_dir=sys.argv[2]); r.ensure_schema();"
             "print(len(r.list_leads()))"
         )
@@ -378,7 +378,7 @@ class TestSqliteRepository(RepositoryContract):
         blocked.mkdir()  # a folder where the database file should be: SQLite cannot open it
         url = f"sqlite:///{blocked}"
         repo = LeadRepository(url, tracker_store_url=f"sqlite:///{tmp_path / 'rasa.db'}", settings=settings)
-        with caplog.at_level("DEBUG", logger="actions.leads"):
+        with caplog.at_level("DEBUG", logger="leads"):
             lead = repo.save_lead("conv-s", **lead_kwargs())
         assert lead.storage_status == "pending" and lead.pending and lead.id is None
         assert lead.email == "erika@muster.de"

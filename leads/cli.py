@@ -9,7 +9,7 @@
     leads migrate                      (alembic upgrade head)
 
 Global options: --database-url, --tracker-store-url (defaults from the environment, see
-actions/settings.py). Exit codes: 0 ok, 1 not found, 2 usage, 3 database unreachable.
+config.py). Exit codes: 0 ok, 1 not found, 2 usage, 3 database unreachable.
 """
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from actions.leads.briefing import build_brief
-from actions.leads.models import CRITERIA_KEYS, Lead
-from actions.leads.repository import LeadRepository, is_unavailable
+from leads.briefing import build_brief
+from leads.models import CRITERIA_KEYS, Lead
+from leads.repository import LeadRepository, is_unavailable
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -176,7 +176,7 @@ def _cmd_purge(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> i
 
 
 def _cmd_flush(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> int:
-    from actions.leads.notify import run_maintenance
+    from leads.notify import run_maintenance
 
     if args.retry_failed:
         out.write(f"{repo.retry_failed()} failed notification(s) re-queued\n")

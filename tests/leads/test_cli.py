@@ -1,4 +1,4 @@
-"""The `leads` command: called as ``main([...])`` and as ``python -m actions.leads.cli``."""
+"""The `leads` command: called as ``main([...])`` and as ``python -m leads.cli``."""
 from __future__ import annotations
 
 import csv
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from actions.leads import LeadRepository
-from actions.leads.cli import main
-from tests.storage.conftest import TrackerEvents
+from leads import LeadRepository
+from leads.cli import main
+from tests.leads.conftest import TrackerEvents
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -170,7 +170,7 @@ def test_migrate(env):
 
 
 def test_python_dash_m(two_leads, env):
-    cmd = [sys.executable, "-m", "actions.leads.cli"]
+    cmd = [sys.executable, "-m", "leads.cli"]
     proc_env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(cmd + ["export", "--format", "json"], cwd=ROOT, env=proc_env, capture_output=True,
                           text=True, timeout=60)

@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from actions.settings import Settings, get_settings
+from config import Settings, get_settings
 
 PG_USER = "postgres"
 

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from actions.leads import LeadRepository, build_brief
-from actions.leads.notify import OutboxWorker, backoff_delay, process_outbox
-from tests.storage.conftest import SmtpSink, wait_for
+from leads import LeadRepository, build_brief
+from leads.notify import OutboxWorker, backoff_delay, process_outbox
+from tests.leads.conftest import SmtpSink, wait_for
 
 UTC = dt.timezone.utc
 SECRETS = ("Erika", "Mustermann", "erika@muster.de", "1234567", "Muster GmbH")

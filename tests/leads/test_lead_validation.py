@@ -1,9 +1,9 @@
-"""Table-driven tests of the contact-data validation (actions/leads/validation.py)."""
+"""Table-driven tests of the contact-data validation (leads/validation.py)."""
 from __future__ import annotations
 
 import pytest
 
-from actions.leads.validation import clean_text, normalize_phone, validate_email
+from leads.validation import clean_text, normalize_phone, validate_email
 
 EMAILS = [
     # (input, expected)
