@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, make_dataclass
 from typing import Any
+
+from advisor import criteria as criteria_table
+from advisor.criteria import CRITERIA, Kind
 
 __all__ = [
     "DECISION_MARGIN",
@@ -48,9 +51,6 @@ STRATEGY = "strategy"
 OPERATIONS = "operations"
 FORMATS = (SEMINAR, WORKSHOP, UNDECIDED)
 PHASES = (INFORMATION, STRATEGY, OPERATIONS)
-FOCUS_VALUES = ("overview", "relevance", "next_steps", "strategy")
-EXPERIENCE_VALUES = ("none", "first_steps", "basic")
-MAX_PARTICIPANTS = 10_000
 
 # ---------------------------------------------------------------------------
 # Thresholds (the only numbers of the decision besides the weights in RULES)
@@ -63,19 +63,8 @@ MIN_KNOWN_CRITERIA = 3
 """Below this many answered criteria (of SCORING_CRITERIA) the result is undecided."""
 
 
-@dataclass(frozen=True)
-class Criteria:
-    """The answers of the qualification form; ``None`` = not (yet) answered."""
-
-    participants: float | None = None
-    multiple_functions: bool | None = None
-    specific_approach: bool | None = None
-    focus: str | None = None
-    experience: str | None = None
-    attitude_formed: bool | None = None
-    decision_made: bool | None = None
-    cross_functional: bool | None = None
-    platform_knowledge: bool | None = None
+class _CriteriaBase:
+    """Behaviour of the generated ``Criteria`` record (its fields come from the criteria table)."""
 
     @classmethod
     def from_slots(cls, slots: Mapping[str, Any] | None) -> Criteria:
@@ -90,7 +79,18 @@ class Criteria:
         return tuple(name for name in SCORING_CRITERIA if getattr(self, name) is not None)
 
 
-SCORING_CRITERIA = tuple(f.name for f in fields(Criteria) if f.name != "platform_knowledge")
+_FIELD_TYPES = {Kind.COUNT: "float | None", Kind.BOOL: "bool | None", Kind.CHOICE: "str | None"}
+
+Criteria = make_dataclass(
+    "Criteria",
+    [(c.name, _FIELD_TYPES[c.kind], field(default=None)) for c in CRITERIA],
+    bases=(_CriteriaBase,),
+    frozen=True,
+)
+Criteria.__module__ = __name__
+Criteria.__doc__ = "The answers of the qualification form, one field per row of the criteria table; None = open."
+
+SCORING_CRITERIA = criteria_table.SCORING
 """Criteria that score; platform_knowledge is the workshop prerequisite, not a score."""
 
 
@@ -382,22 +382,8 @@ PHASE_RULES: tuple[PhaseRule, ...] = (
     ),
 )
 
-# What to settle in the call when a criterion is unanswered (form order).
-OPEN_QUESTIONS: dict[str, str] = {
-    "participants": "Wie viele Personen sollen in das Thema einsteigen?",
-    "multiple_functions": "Kommen die Teilnehmenden aus verschiedenen Funktionsbereichen?",
-    "specific_approach": "Wünschen Sie einen branchen- und firmenspezifischen Einstieg?",
-    "focus": "Was steht im Vordergrund: Überblick, Relevanz, konkrete nächste Schritte "
-    "oder eine Strategie?",
-    "experience": "Welche Erfahrungen mit Social Media gibt es im Unternehmen bereits?",
-    "attitude_formed": "Gibt es im Unternehmen schon eine Einstellung oder Einschätzung "
-    "zum Thema?",
-    "decision_made": "Ist die Entscheidung über eine Nutzung von Social Media schon gefallen?",
-    "cross_functional": "Soll Social Media funktionsübergreifend im Unternehmen "
-    "installiert werden?",
-    "platform_knowledge": "Gibt es Anwenderkenntnisse aus der Nutzung von Plattformen wie "
-    "Facebook oder Xing?",
-}
+# What to settle in the call when a criterion is unanswered (form order, from the criteria table).
+OPEN_QUESTIONS: dict[str, str] = {c.name: c.open_question for c in CRITERIA}
 TIE_QUESTION = (
     "Die Angaben sprechen nicht eindeutig für Seminar oder Workshop: Was ist Ihnen beim "
     "Einstieg am wichtigsten?"
@@ -515,20 +501,18 @@ def _format_participants(value: float | None) -> str:
 
 
 def _sanitize(c: Criteria) -> Criteria:
-    return Criteria(
-        participants=_clean_participants(c.participants),
-        multiple_functions=_clean_bool(c.multiple_functions),
-        specific_approach=_clean_bool(c.specific_approach),
-        focus=_clean_choice(c.focus, FOCUS_VALUES),
-        experience=_clean_choice(c.experience, EXPERIENCE_VALUES),
-        attitude_formed=_clean_bool(c.attitude_formed),
-        decision_made=_clean_bool(c.decision_made),
-        cross_functional=_clean_bool(c.cross_functional),
-        platform_knowledge=_clean_bool(c.platform_knowledge),
-    )
+    return Criteria(**{row.name: _clean(row, getattr(c, row.name)) for row in CRITERIA})
 
 
-def _clean_participants(value: object) -> float | None:
+def _clean(row: criteria_table.Criterion, value: object) -> object:
+    if row.kind is Kind.COUNT:
+        return _clean_count(value, row.minimum or 1, row.maximum or criteria_table.MAX_PARTICIPANTS)
+    if row.kind is Kind.BOOL:
+        return _clean_bool(value)
+    return _clean_choice(value, row.values)
+
+
+def _clean_count(value: object, minimum: float, maximum: float) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, str):
@@ -539,7 +523,7 @@ def _clean_participants(value: object) -> float | None:
     if not isinstance(value, (int, float)):
         return None
     number = float(value)
-    if not math.isfinite(number) or number < 1 or number > MAX_PARTICIPANTS:
+    if not math.isfinite(number) or number < minimum or number > maximum:
         return None
     return float(round(number))
 

@@ -20,13 +20,14 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+from advisor.german.text import UMLAUT_FOLD
+
 _REPEATS = re.compile(r"(\w)\1{2,}")
 
 
 def fold(word: str) -> str:
     word = _REPEATS.sub(r"\1", unicodedata.normalize("NFC", word).lower())
-    return word.translate(_FOLD)
+    return word.translate(UMLAUT_FOLD)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)

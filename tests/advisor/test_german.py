@@ -1,11 +1,10 @@
-"""Table-driven tests of advisor/german/extract.py (German free-text extraction)."""
+"""Table-driven tests of the advisor.german package (German free-text extraction)."""
 from __future__ import annotations
 
 import pytest
 
-from advisor.german.extract import (
-    EXPERIENCE_VALUES,
-    FOCUS_VALUES,
+from advisor.criteria import EXPERIENCE_VALUES, FOCUS_VALUES
+from advisor.german import (
     normalize,
     parse_departments,
     parse_experience,
