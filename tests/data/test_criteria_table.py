@@ -1,0 +1,81 @@
+"""The one criteria table (advisor/criteria.py) and everything derived from it agree.
+
+Reads the domain YAML, the lead model, the brief and the consultant's rules document: adding, renaming
+or retyping a criterion in one place without the others fails here.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+import yaml
+
+from advisor import criteria as table
+from advisor.recommendation import OPEN_QUESTIONS, Criteria
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _domain() -> dict:
+    merged: dict = {"slots": {}, "forms": {}, "responses": {}}
+    for path in sorted((ROOT / "domain").glob("*.yml")):
+        part = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key in merged:
+            merged[key].update(part.get(key) or {})
+    return merged
+
+
+DOMAIN = _domain()
+SLOT_TYPES = {table.Kind.COUNT: "float", table.Kind.BOOL: "bool", table.Kind.CHOICE: "categorical",
+              table.Kind.LIST: "list"}
+
+
+def test_form_asks_the_table_in_order() -> None:
+    assert DOMAIN["forms"]["qualification_form"]["required_slots"] == list(table.NAMES)
+
+
+@pytest.mark.parametrize("criterion", table.CRITERIA + table.DETAILS, ids=lambda c: c.name)
+def test_domain_slot_matches_the_row(criterion: table.Criterion) -> None:
+    slot = DOMAIN["slots"][criterion.name]
+    assert slot["type"] == SLOT_TYPES[criterion.kind]
+    assert slot["mappings"] == [{"type": "custom"}]
+    if criterion.kind is table.Kind.CHOICE:
+        assert tuple(slot["values"]) == criterion.values
+        assert {value for value, _label in criterion.value_labels} == set(criterion.values)
+    if criterion.kind is table.Kind.COUNT:
+        assert slot["min_value"] == criterion.minimum
+        assert slot["max_value"] == criterion.maximum
+
+
+@pytest.mark.parametrize("criterion", table.CRITERIA, ids=lambda c: c.name)
+def test_every_asked_criterion_has_question_explanation_and_buttons(criterion: table.Criterion) -> None:
+    responses = DOMAIN["responses"]
+    assert criterion.ask_response in responses
+    assert criterion.explain_response in responses
+    assert criterion.label and criterion.open_question
+    buttons = [b for variant in responses[criterion.ask_response] for b in variant.get("buttons") or []]
+    assert buttons, f"{criterion.ask_response} needs buttons"
+    if criterion.kind is table.Kind.CHOICE:
+        payload_values = {b["payload"].split('"choice": "')[1].split('"')[0] for b in buttons}
+        assert payload_values <= set(criterion.values) | {"unknown"}
+
+
+def test_recommendation_record_and_open_questions_derive_from_the_table() -> None:
+    assert [f.name for f in dataclasses.fields(Criteria)] == list(table.NAMES)
+    assert list(OPEN_QUESTIONS) == list(table.NAMES)
+    assert set(table.SCORING) | set(table.PREREQUISITES) == set(table.NAMES)
+
+
+def test_details_belong_to_a_criterion() -> None:
+    owners = {d for c in table.CRITERIA for d in c.details}
+    assert owners == {d.name for d in table.DETAILS}
+    assert [c.name for c in table.BRIEF_ORDER] == [
+        name for c in table.CRITERIA for name in (c.name, *c.details)
+    ]
+
+
+def test_rules_document_lists_every_criterion() -> None:
+    text = (ROOT / "docs" / "recommendation-rules.md").read_text(encoding="utf-8")
+    for criterion in table.CRITERIA:
+        assert f"`{criterion.name}`" in text
