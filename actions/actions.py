@@ -30,6 +30,7 @@ from actions.forms import (  # noqa: F401  (registers the form validation action
 from actions.leads_service import LeadService
 from advisor.recommendation import Criteria, recommend
 from config import get_settings
+from leads import SaveOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -253,7 +254,7 @@ class ActionSubmitLead(Action):
         service = LeadService.instance()
         outcome = await asyncio.to_thread(service.save_from_slots, tracker.sender_id, _channel(tracker),
                                           dict(tracker.slots))
-        if outcome == "saved":
+        if outcome is SaveOutcome.STORED:
             dispatcher.utter_message(response="utter_lead_saved")
         else:
             dispatcher.utter_message(response="utter_lead_pending")

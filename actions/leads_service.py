@@ -12,7 +12,7 @@ from typing import Any
 from actions.forms import QUALIFICATION_SLOTS
 from advisor.recommendation import Criteria, recommend
 from config import get_settings
-from leads.repository import LeadRepository
+from leads import LeadRepository, SaveOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +62,9 @@ class LeadService:
             self._worker = None
 
     # -- leads ---------------------------------------------------------------------------------------------
-    def save_from_slots(self, conversation_id: str, channel: str, slots: dict[str, Any]) -> str:
-        """Save (or update) the conversation's lead; returns "saved" or "pending" (database unreachable)."""
+    def save_from_slots(self, conversation_id: str, channel: str, slots: dict[str, Any]) -> SaveOutcome:
+        """Save (or update) the conversation's lead; ``SaveOutcome.SPOOLED`` when the database was unreachable.
+        Invalid values raise ``LeadRejected``."""
         criteria = {slot: slots.get(slot) for slot in QUALIFICATION_SLOTS}
         result = recommend(Criteria.from_slots(criteria))
         criteria["departments"] = slots.get("departments") or []
@@ -80,13 +81,12 @@ class LeadService:
             consent_at=slots.get("consent_at"),
             consent_version=self.settings.consent_version,
         )
-        status = getattr(lead, "storage_status", "stored")
-        logger.info("lead_saved conversation_id=%s status=%s", conversation_id, status)
+        logger.info("lead_saved conversation_id=%s status=%s", conversation_id, lead.storage_status)
         try:
             self._ensure_worker().wake()
         except Exception:  # noqa: BLE001 - the lead is stored; the outbox retries later
             logger.exception("outbox worker could not be woken for conversation %s", conversation_id)
-        return "saved" if status == "stored" else "pending"
+        return lead.storage_status
 
     def delete_conversation(self, conversation_id: str) -> bool:
         return self.repository.delete_conversation(conversation_id)

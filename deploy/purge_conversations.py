@@ -21,39 +21,21 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import delete, func, inspect, select  # noqa: E402
-from sqlalchemy.sql import column, table  # noqa: E402
-
 from config import get_settings  # noqa: E402
-from leads.repository import _sqlite_path, is_unavailable, make_engine  # noqa: E402
-
-EVENTS = table("events", column("sender_id"), column("timestamp"))  # rasa/core/tracker_store.py: SQLEvent
-BATCH = 500
+from leads.erasure import RasaEvents  # noqa: E402
+from leads.errors import StorageUnavailable  # noqa: E402
 
 
 def purge_conversations(url: str, days: float, *, now: float | None = None, dry_run: bool = False) -> int:
     """Erase the events of every conversation whose newest event is older than ``days`` days."""
     if days < 0:
         raise ValueError("days must not be negative")
-    path = _sqlite_path(url)
-    if path is not None and not path.exists():
-        return 0
     cutoff = (time.time() if now is None else now) - days * 86400
-    engine = make_engine(url, wal=False, create_dir=False)
+    events = RasaEvents(url)
     try:
-        with engine.begin() as conn:
-            if not inspect(conn).has_table("events"):
-                return 0
-            stale = list(conn.execute(
-                select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id)
-                .having(func.max(EVENTS.c.timestamp) < cutoff)
-            ).scalars())
-            if not dry_run:
-                for start in range(0, len(stale), BATCH):
-                    conn.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(stale[start:start + BATCH])))
-        return len(stale)
+        return events.purge_inactive(cutoff, dry_run=dry_run)
     finally:
-        engine.dispose()
+        events.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,11 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     url = args.tracker_store_url or get_settings().tracker_store_database_url
     try:
         count = purge_conversations(url, args.older_than, dry_run=args.dry_run)
-    except Exception as exc:
-        if is_unavailable(exc):
-            print(f"tracker store unreachable ({type(exc).__name__})", file=sys.stderr)
-            return 3
-        raise
+    except StorageUnavailable as exc:
+        print(f"tracker store unreachable ({exc.reason})", file=sys.stderr)
+        return 3
     print(f"{count} conversation(s) {'would be ' if args.dry_run else ''}purged")
     return 0
 

@@ -1,23 +1,47 @@
-"""Lead storage, validation, briefing and notification (plain Python, no Rasa import).
+"""The lead store: everything the assistant keeps about a prospect, and everything it sends about them.
 
-Public API::
+The package owns the lead database (models, Alembic migrations via ``leads.db``), the upsert of one
+lead per conversation behind the consent gate (``leads.repository``), the spool for database outages
+(``leads.spool``), the outbox queue and its sending by SMTP and CRM webhook (``leads.outbox``,
+``leads.notify``), the erasure of conversations including Rasa's stored events (``leads.erasure``),
+the consultant's brief (``leads.briefing``), validation of contact data (``leads.validation``,
+``leads.values``) and the operator's ``leads`` command (``leads.cli``). Failures are types
+(``leads.errors``); the one save status is ``SaveOutcome``.
 
-    from leads import LeadRepository, validate_email, normalize_phone, build_brief
+Plain Python: no module here imports ``rasa``, ``rasa_sdk``, ``actions`` or ``rasa_addons`` (the
+Rasa side imports this package, never the other way round), nor ``advisor`` beyond what it truly
+needs (nothing today); settings come from ``config``.
+
+    from leads import LeadRepository, SaveOutcome, StorageUnavailable, build_brief
     from leads.notify import process_outbox, OutboxWorker
 """
 from leads.briefing import build_brief
-from leads.models import CRITERIA_KEYS, ErasureRequest, Lead, OutboxItem
-from leads.repository import PENDING, STORED, LeadRepository, upgrade_database
+from leads.db import upgrade_database
+from leads.errors import (
+    ConsentMissing,
+    LeadNotFound,
+    LeadRejected,
+    LeadStorageError,
+    NotConfigured,
+    StorageUnavailable,
+)
+from leads.models import CRITERIA_KEYS, ErasureRequest, Lead, OutboxItem, SaveOutcome
+from leads.repository import LeadRepository
 from leads.validation import clean_text, normalize_phone, validate_email
 
 __all__ = [
     "CRITERIA_KEYS",
+    "ConsentMissing",
     "ErasureRequest",
     "Lead",
+    "LeadNotFound",
+    "LeadRejected",
     "LeadRepository",
+    "LeadStorageError",
+    "NotConfigured",
     "OutboxItem",
-    "PENDING",
-    "STORED",
+    "SaveOutcome",
+    "StorageUnavailable",
     "build_brief",
     "clean_text",
     "normalize_phone",

@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from leads.briefing import build_brief
+from leads.errors import StorageUnavailable
 from leads.models import CRITERIA_KEYS, Lead
-from leads.repository import LeadRepository, is_unavailable
+from leads.repository import LeadRepository
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -206,11 +207,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     repo = LeadRepository(args.database_url, tracker_store_url=args.tracker_store_url)
     try:
         return COMMANDS[args.command](repo, args, out)
-    except Exception as exc:
-        if is_unavailable(exc):
-            sys.stderr.write(f"database unreachable ({type(exc).__name__}); spooled leads stay spooled\n")
-            return EXIT_UNAVAILABLE
-        raise
+    except StorageUnavailable as exc:
+        sys.stderr.write(f"{exc}; spooled leads stay spooled\n")
+        return EXIT_UNAVAILABLE
     finally:
         repo.close()
 

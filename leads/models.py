@@ -6,6 +6,7 @@ The schema is created and changed only by the Alembic migrations in ``migrations
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import (
@@ -53,6 +54,18 @@ NAMING_CONVENTION = {
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 Base = declarative_base(metadata=metadata)
+
+
+class SaveOutcome(str, Enum):
+    """Where a saved lead is: in the database, or in the local spool because the database was
+    unreachable (written later by ``flush_spool``). The one save status; failures are exceptions
+    (``leads.errors``). A str-Enum: ``SaveOutcome.SPOOLED == "pending"`` (the historic word)."""
+
+    STORED = "stored"
+    SPOOLED = "pending"
+
+    def __str__(self) -> str:  # logs show the value, as before the redesign
+        return self.value
 
 
 def utcnow() -> dt.datetime:
@@ -117,13 +130,13 @@ class Lead(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
 
-    #: Not a column: "stored" when the lead is in the database, "pending" when it waits in
-    #: the local spool because the database was unreachable (see LeadRepository.save_lead).
-    storage_status = "stored"
+    #: Not a column: set by LeadRepository.save_lead; a lead read from the database is stored.
+    storage_status: SaveOutcome = SaveOutcome.STORED
 
     @property
     def pending(self) -> bool:
-        return self.storage_status == "pending"
+        """True while the lead waits in the spool."""
+        return self.storage_status == SaveOutcome.SPOOLED
 
     def to_dict(self) -> dict[str, Any]:
         """The lead as JSON-ready data (CRM webhook, `leads export`)."""

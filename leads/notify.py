@@ -1,9 +1,9 @@
-"""Outbox processing: the brief to the consultant by SMTP, the lead as JSON to a CRM webhook.
+"""Sending the outbox: the brief to the consultant by SMTP, the lead as JSON to a CRM webhook; the worker.
 
-Rows are claimed atomically (``UPDATE ... WHERE id=? AND status='pending'`` with a rowcount
-check, plus a lease so a crashed worker's row is retried), marked ``sent`` only after a
-successful send, retried with exponential backoff, and given up (``failed``) after
-``OUTBOX_MAX_ATTEMPTS``. Errors are logged by class and code only (no personal data).
+Rows come from the queue in ``leads.outbox`` (claimed atomically, with a lease so a crashed
+worker's row is retried), are marked ``sent`` only after a successful send, retried with
+exponential backoff, and given up (``failed``) after ``OUTBOX_MAX_ATTEMPTS``. Errors are logged
+by class and code only (no personal data).
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from email.utils import formatdate
 from typing import Any
 
 from config import Settings
+from leads.errors import NotConfigured
 from leads.models import OutboxItem, utcnow
 from leads.repository import LeadRepository
 
@@ -30,10 +31,6 @@ log = logging.getLogger(__name__)
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 6 * 3600
 USER_AGENT = "social-media-assistant-outbox/1"
-
-
-class NotConfigured(Exception):
-    """The channel of this row is not configured (no SMTP host / no webhook URL)."""
 
 
 def backoff_delay(attempts: int) -> dt.timedelta:

@@ -68,7 +68,7 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
-    if connection is not None:  # handed over by leads.repository (inside a transaction)
+    if connection is not None:  # handed over by leads.db.upgrade_database (inside a transaction)
         _run_with_lock(connection)
         return
     if config.config_file_name is not None:

@@ -4,7 +4,8 @@ When a prospect asks in the chat to delete their data, ``action_delete_data`` de
 a ``Restarted`` event plus a ``data_deleted_at`` marker slot. Deleting the event rows from the action server
 would not work: right after the action, Rasa saves the tracker and, finding fewer rows than events, writes
 the whole conversation back. So the deletion happens here, in the save itself: when the marker is among the
-new events, every stored event of the conversation is removed and only what follows the marker is kept.
+new events, every stored event of the conversation is removed (``leads.erasure``, the one place that deletes
+events) and only what follows the marker is kept.
 Configured in endpoints.yml as ``type: rasa_addons.tracker_store.DeletableSQLTrackerStore``.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from leads.erasure import delete_events
 from rasa_addons import speedups
 
 speedups.install()  # the Rasa server imports this module at start-up (endpoints.yml tracker_store type)
@@ -37,9 +39,7 @@ class DeletableSQLTrackerStore(SQLTrackerStore):
             return await super().save(tracker)
         keep = new_events[marker + 1:]
         with self.session_scope() as session:
-            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete(
-                synchronize_session=False
-            )
+            deleted = delete_events(session, [tracker.sender_id])
             for event in keep:
                 data = event.as_dict()
                 session.add(

@@ -32,7 +32,7 @@ SECRET_WORDS = ("PASSWORD", "SECRET", "TOKEN")
 
 
 def settings_variables() -> set[str]:
-    source = (ROOT / "actions" / "settings.py").read_text()
+    source = (ROOT / "config.py").read_text()
     return set(re.findall(r'_(?:env|int)\("([A-Z][A-Z0-9_]*)"', source))
 
 
