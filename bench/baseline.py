@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from config import ROOT
+from tooling.processes import VENV_BIN
 
 BASE_DIR = ROOT / "var" / "bench" / "baseline"
 
@@ -77,8 +78,6 @@ def model_path(base_dir: Path, project: Path) -> Path:
 
 
 def train_command(project: Path, out: Path, force: bool) -> list[str]:
-    from tooling.stack import VENV_BIN
-
     cmd = [str(VENV_BIN / "rasa"), "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
            "--out", str(out), "--fixed-model-name", "baseline"]
     return cmd + (["--force"] if force else [])

@@ -38,10 +38,13 @@ from bench import baseline as bl
 from bench import report
 from bench.conversations import german_script, moodbot_script
 from bench.load import LevelStats, run_rest, run_socketio
-from bench.nlu_timing import examples_from_nlu_files, pick
-from bench.procs import BaselineServers, OursServers, loadavg, peak_rss_mb, rss_mb
+from bench.nlu_timing import pick
+from bench.procs import BaselineServers, loadavg, ours_servers, peak_rss_mb, rss_mb
 from config import ROOT
-from tooling.stack import VENV_BIN, base_env, newest_model
+from tooling.nlu_data import example_texts
+from tooling.processes import VENV_BIN, base_env
+from tooling.stack import Stack
+from tooling.train import newest_model
 
 STAGES = ("training", "nlu", "rest", "socketio")
 LAST_LOGS = ROOT / "var" / "bench" / "last-run-logs"
@@ -337,12 +340,12 @@ class Bench:
     def nlu_messages(self, side: str) -> list[str]:
         if side == "ours":
             heldout = ROOT / "tests" / "nlu" / "heldout.yml"
-            texts = examples_from_nlu_files([heldout]) if heldout.exists() else []
+            texts = example_texts([heldout]) if heldout.exists() else []
             if len(texts) < 50:
-                texts = examples_from_nlu_files(sorted((ROOT / "data" / "nlu").glob("*.yml")))
+                texts = example_texts(sorted((ROOT / "data" / "nlu").glob("*.yml")))
         else:
             assert self.base_project is not None
-            texts = examples_from_nlu_files([self.base_project / "data" / "nlu.yml"])
+            texts = example_texts([self.base_project / "data" / "nlu.yml"])
         return pick(texts, NLU_MESSAGES)
 
     def stage_nlu(self, side: str) -> None:
@@ -363,7 +366,7 @@ class Bench:
         var = self.tmp / f"var-{side}"
         if side == "ours":
             assert self.model is not None
-            servers: OursServers | BaselineServers = OursServers(var, self.model)
+            servers: Stack | BaselineServers = ours_servers(var, self.model)
 
             def scripts(i: int):
                 return german_script(i, ROOT)

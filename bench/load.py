@@ -25,19 +25,9 @@ import aiohttp
 
 from bench.conversations import Script
 from bench.procs import cpu_seconds
+from bench.stats import percentile
 
 ScriptFactory = Callable[[int], Script]
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """Linear-interpolated percentile (q in 0..100) of ``values``; None when empty."""
-    if not values:
-        return None
-    data = sorted(values)
-    k = (len(data) - 1) * q / 100.0
-    lo = int(k)
-    hi = min(lo + 1, len(data) - 1)
-    return data[lo] + (data[hi] - data[lo]) * (k - lo)
 
 
 @dataclass

@@ -9,42 +9,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import re
 import time
 from pathlib import Path
 
-import yaml
-
-ANNOTATION = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
-
-
-def _percentile(values: list[float], q: float) -> float:
-    data = sorted(values)
-    k = (len(data) - 1) * q / 100.0
-    lo = int(k)
-    hi = min(lo + 1, len(data) - 1)
-    return data[lo] + (data[hi] - data[lo]) * (k - lo)
-
-
-def examples_from_nlu_files(paths: list[Path]) -> list[str]:
-    """Plain example texts (entity annotations removed) from Rasa NLU YAML files."""
-    texts: list[str] = []
-    for path in paths:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError):
-            continue
-        for block in data.get("nlu") or []:
-            examples = block.get("examples") if isinstance(block, dict) else None
-            if not isinstance(examples, str):
-                continue
-            for line in examples.splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    text = ANNOTATION.sub(r"\1", line[2:].strip())
-                    if text:
-                        texts.append(text)
-    return texts
+from bench.stats import percentile
 
 
 def pick(texts: list[str], n: int) -> list[str]:
@@ -90,9 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         "import_s": round(import_s, 2),
         "load_s": round(load_s, 2),
         "mean_ms": round(sum(times) / len(times), 2),
-        "p50_ms": round(_percentile(times, 50), 2),
-        "p95_ms": round(_percentile(times, 95), 2),
-        "p99_ms": round(_percentile(times, 99), 2),
+        "p50_ms": round(percentile(times, 50), 2),
+        "p95_ms": round(percentile(times, 95), 2),
+        "p99_ms": round(percentile(times, 99), 2),
         "max_ms": round(max(times), 2),
     }
     Path(args.result).write_text(json.dumps(result, indent=2))

@@ -1,23 +1,21 @@
 """Processes under test: memory and CPU from /proc (whole process trees), and the servers for both assistants.
 
-``OursServers`` starts the assistant exactly like the run command (``tooling.stack.Stack``: action server + Rasa
-server, embedded profile) with a temporary VAR_DIR, free ports and no web server. ``BaselineServers`` starts the
-``rasa init`` reference assistant the same way (``rasa run actions`` + ``rasa run`` on free ports, SQLite tracker
-store in a temporary folder, the same channels and response timeout).
+``ours_servers`` is the assistant exactly as the run command starts it (``tooling.stack.Stack``: action server +
+Rasa server, embedded profile) with a temporary VAR_DIR, free ports and no web server. ``BaselineServers`` starts
+the ``rasa init`` reference assistant on the same process runner (``tooling.processes.ProcessGroup``: ``rasa run
+actions`` + ``rasa run`` on free ports, SQLite tracker store in a temporary folder, the same channels and
+response timeout). Both offer ``start``, ``rasa_url``, ``pids``, ``alive``, ``logs`` and ``stop``.
 """
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import yaml
 
-from tooling.stack import VENV_BIN, Stack, base_env, free_port
+from tooling.net import free_port
+from tooling.processes import VENV_BIN, ProcessGroup, base_env
+from tooling.stack import Stack, free_ports_env
 
 CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -87,73 +85,26 @@ def loadavg() -> list[float]:
         return []
 
 
-def http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as resp:
-            return resp.status == 200
-    except Exception:  # noqa: BLE001
-        return False
-
-
 # -- the assistant ---------------------------------------------------------------------------------------------
-class OursServers:
-    """The project's action server + Rasa server via tooling.stack.Stack (web server off)."""
-
-    name = "ours"
-
-    def __init__(self, var_dir: Path, model: Path):
-        self.stack = Stack(
-            env={
-                "VAR_DIR": str(var_dir),
-                "RASA_PORT": str(free_port()),
-                "ACTION_PORT": str(free_port()),
-                "WEB_PORT": str(free_port()),
-                "MODEL_PATH": str(model),
-            },
-            with_web=False,
-        )
-
-    @property
-    def rasa_url(self) -> str:
-        return self.stack.rasa_url
-
-    @property
-    def pids(self) -> dict[str, int]:
-        return {p.name: p.popen.pid for p in self.stack.processes}
-
-    def start(self, timeout: float) -> None:
-        self.stack.start(timeout=timeout)
-
-    def alive(self) -> dict[str, bool]:
-        return {p.name: p.popen.poll() is None for p in self.stack.processes}
-
-    def logs(self) -> str:
-        return "\n".join(f"--- {p.name} ({p.log})\n{p.tail(25)}" for p in self.stack.processes)
-
-    def stop(self) -> None:
-        self.stack.stop()
+def ours_servers(var_dir: Path, model: Path) -> Stack:
+    """The project's action server + Rasa server, as the run command starts them (web server off)."""
+    return Stack(env={**free_ports_env(var_dir), "MODEL_PATH": str(model)}, with_web=False)
 
 
 # -- the rasa init baseline -------------------------------------------------------------------------------------
-class BaselineServers:
+class BaselineServers(ProcessGroup):
     """``rasa run actions`` + ``rasa run`` in the baseline project folder, like tooling.stack does for ours."""
 
-    name = "baseline"
-
     def __init__(self, project: Path, var_dir: Path, model: Path):
+        # the baseline's own `actions` package must win over ours: its folder first on the path
+        super().__init__(var_dir / "logs", base_env({"PYTHONPATH": str(project)}), cwd=project, label="baseline ")
         self.project, self.var_dir, self.model = project, var_dir, model
         self.host = "127.0.0.1"
         self.rasa_port, self.action_port = free_port(), free_port()
-        self.procs: dict[str, subprocess.Popen] = {}
-        self.log_paths: dict[str, Path] = {}
 
     @property
     def rasa_url(self) -> str:
         return f"http://{self.host}:{self.rasa_port}"
-
-    @property
-    def pids(self) -> dict[str, int]:
-        return {name: p.pid for name, p in self.procs.items()}
 
     def _render(self) -> tuple[Path, Path]:
         run = self.var_dir / "run"
@@ -169,60 +120,17 @@ class BaselineServers:
         (run / "credentials.yml").write_text(yaml.safe_dump(credentials))
         return run / "endpoints.yml", run / "credentials.yml"
 
-    def _spawn(self, name: str, args: list[str]) -> None:
-        logs = self.var_dir / "logs"
-        logs.mkdir(parents=True, exist_ok=True)
-        self.log_paths[name] = logs / f"{name}.log"
-        # the baseline's own `actions` package must win over ours: its folder first on the path
-        env = base_env({"PYTHONPATH": str(self.project)})
-        with open(self.log_paths[name], "ab") as fh:
-            self.procs[name] = subprocess.Popen(args, cwd=self.project, env=env, stdout=fh,
-                                                stderr=subprocess.STDOUT, start_new_session=True)
-
     def start(self, timeout: float) -> None:
         endpoints, credentials = self._render()
-        self._spawn("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                "--port", str(self.action_port)])
-        self._spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(self.model), "--port",
-                             str(self.rasa_port), "--interface", self.host, "--endpoints", str(endpoints),
-                             "--credentials", str(credentials), "--cors", "http://localhost:8080",
-                             "--response-timeout", "60"])
-        checks = {"rasa": self.rasa_url + "/", "actions": f"http://{self.host}:{self.action_port}/health"}
-        deadline = time.monotonic() + timeout
-        while checks:
-            for name, url in list(checks.items()):
-                if http_ok(url):
-                    checks.pop(name)
-            for name, p in self.procs.items():
-                if p.poll() is not None:
-                    self.stop()
-                    raise RuntimeError(f"baseline {name} exited with {p.returncode}:\n{self.logs()}")
-            if not checks:
-                break
-            if time.monotonic() > deadline:
-                logs = self.logs()
-                self.stop()
-                raise TimeoutError(f"baseline not ready after {timeout:.0f}s: {sorted(checks)}\n{logs}")
-            time.sleep(0.3)
-
-    def alive(self) -> dict[str, bool]:
-        return {name: p.poll() is None for name, p in self.procs.items()}
-
-    def logs(self) -> str:
-        out = []
-        for name, path in self.log_paths.items():
-            with contextlib.suppress(OSError):
-                out.append(f"--- {name} ({path})\n" + "\n".join(path.read_text(errors="replace").splitlines()[-25:]))
-        return "\n".join(out)
-
-    def stop(self) -> None:
-        for p in self.procs.values():
-            if p.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(p.pid, signal.SIGTERM)
-                try:
-                    p.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(p.pid, signal.SIGKILL)
-                    p.wait(timeout=5)
+        self.spawn("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+                               "--port", str(self.action_port)])
+        self.spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(self.model), "--port",
+                            str(self.rasa_port), "--interface", self.host, "--endpoints", str(endpoints),
+                            "--credentials", str(credentials), "--cors", "http://localhost:8080",
+                            "--response-timeout", "60"])
+        try:
+            self.wait_ready({"rasa": self.rasa_url + "/",
+                             "actions": f"http://{self.host}:{self.action_port}/health"}, timeout)
+        except Exception:
+            self.stop()
+            raise

@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=var/test-reports/stories
 rm -rf "$out"
-.venv/bin/rasa test core --model "$(.venv/bin/python -c 'from tooling.stack import newest_model; from pathlib import Path; print(newest_model(Path("models")))')" \
+.venv/bin/rasa test core --model "$(.venv/bin/python -c 'from tooling.train import newest_model; print(newest_model())')" \
   --stories tests/ --out "$out" --fail-on-prediction-errors --no-plot --quiet

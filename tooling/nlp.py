@@ -15,7 +15,8 @@ import shutil
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from config import ROOT
+
 PIPELINE_VERSION = "v1"
 PIPELINE_NAME = f"de_social_{PIPELINE_VERSION}"
 PIPELINE_DIR = ROOT / "build" / "spacy" / PIPELINE_NAME

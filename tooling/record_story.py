@@ -21,7 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from tooling.stack import ROOT, Stack, free_port
+from config import ROOT
+from tooling.stack import Stack, free_ports_env
 
 
 def say(rasa_url: str, sender: str, text: str) -> list[dict]:
@@ -49,10 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = argv if argv is not None else sys.argv[1:]
     script = yaml.safe_load(Path(argv[0]).read_text())
     var = Path(tempfile.mkdtemp(prefix="record-"))
-    env = {"VAR_DIR": str(var), "RASA_PORT": str(free_port()), "ACTION_PORT": str(free_port()),
-           "WEB_PORT": str(free_port())}
     steps = []
-    with Stack(env=env, with_web=False) as stack:
+    with Stack(env=free_ports_env(var), with_web=False) as stack:
         for conversation in script["conversations"]:
             sender = f"record-{uuid.uuid4().hex[:8]}"
             for message in conversation["messages"]:

@@ -1,8 +1,9 @@
-"""Train the model only when the training data, the domain or the config changed.
+"""Train the model only when the training data, the domain or the config changed; which model to serve.
 
 The fingerprint covers config.yml, domain/, data/ and the spaCy pipeline version; the model file is named by
 it (models/assistant-<fingerprint>.tar.gz), so a second run with nothing changed returns in well under a
-second without starting Rasa at all.
+second without starting Rasa at all. ``newest_model`` is the one place that picks a model file from a folder
+(the run command, the story tests, the benchmark and the NLU evaluation all use it).
 Usage: python -m tooling.train [--force]
 """
 from __future__ import annotations
@@ -15,10 +16,10 @@ import sys
 import time
 from pathlib import Path
 
+from config import ROOT
 from tooling.nlp import PIPELINE_DIR, PIPELINE_VERSION
-from tooling.stack import VENV_BIN, base_env
+from tooling.processes import VENV_BIN, base_env
 
-ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ["config.yml", "domain", "data"]
 MODELS = ROOT / "models"
 
@@ -36,6 +37,23 @@ def fingerprint() -> str:
 
 def model_path(fp: str | None = None) -> Path:
     return MODELS / f"assistant-{fp or fingerprint()}.tar.gz"
+
+
+class NoModelError(FileNotFoundError):
+    """No trained model where one was expected."""
+
+
+def newest_model(path: str | Path = MODELS) -> Path:
+    """The given model file, or the newest ``*.tar.gz`` in the given folder."""
+    path = Path(path)
+    if path.is_file():
+        return path
+    if not path.is_dir():
+        raise NoModelError(f"model path {path} does not exist: run `make train`")
+    models = sorted(path.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise NoModelError(f"no trained model (*.tar.gz) in {path}: run `make train`")
+    return models[-1]
 
 
 def train(force: bool = False, out: Path = MODELS) -> Path:

@@ -18,7 +18,8 @@ from aiohttp import web
 
 from bench.conversations import Script, Turn
 from bench.load import run_rest
-from tooling.stack import base_env, free_port
+from tooling.net import free_port
+from tooling.processes import base_env
 
 ROOT = Path(__file__).resolve().parents[2]
 LEVEL_KEYS = {"channel", "concurrency", "conversations", "conversations_ok", "turns", "p50_ms", "p95_ms", "p99_ms",

@@ -20,7 +20,7 @@ from config import Settings
 from rasa_addons.facebook import SecureFacebookInput, quick_replies, signature_valid
 from rasa_addons.telegram import SecureTelegramInput, SecureTelegramOutput
 from tooling import runtime_config
-from tooling.stack import free_port
+from tooling.net import free_port
 
 FB_VARS = {
     "FACEBOOK_VERIFY_TOKEN": "verify",

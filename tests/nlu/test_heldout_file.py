@@ -1,6 +1,6 @@
 """Sanity checks on the held-out NLU test set (tests/nlu/heldout.yml).
 
-Does not need a trained model or Rasa: only PyYAML.
+Does not need a trained model or Rasa: only PyYAML (the file is read with tooling.nlu_data).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tooling.nlu_data import read_nlu_file, strip_annotations
+
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 INTERFACES = ROOT / "docs" / "interfaces.md"
@@ -24,8 +26,6 @@ MIN_INFORM = 40
 NOT_NLU_INTENTS = {"restart"}
 KNOWN_ENTITIES = {"number", "department", "platform", "email", "phone"}
 
-# [text](entity), [text](entity:value), [text]{"entity": ...}, [text][synonym]
-_ANNOTATION = re.compile(r"\[(?P<text>[^\]]+?)\](?:\([^)]*\)|\{[^}]*\}|\[[^\]]*\])")
 _ANNOTATED_ENTITY = re.compile(r"\[[^\]]+?\]\((?P<entity>[^:)]+)(?::[^)]*)?\)")
 
 
@@ -45,10 +45,6 @@ def interface_intents() -> list[str]:
     return list(dict.fromkeys(intents))
 
 
-def strip_annotations(example: str) -> str:
-    return _ANNOTATION.sub(lambda m: m.group("text"), example)
-
-
 def normalise(text: str) -> str:
     """Lower-case, NFC, entity markup removed, whitespace collapsed."""
     text = unicodedata.normalize("NFC", strip_annotations(text))
@@ -58,29 +54,6 @@ def normalise(text: str) -> str:
 def loose(text: str) -> str:
     """`normalise` and punctuation dropped too ("Ja!" == "ja"): stricter check."""
     return " ".join(re.sub(r"[^\w\s]", " ", normalise(text)).split())
-
-
-def examples_of(block: object) -> list[str]:
-    """Example lines of one `examples: |` block (or a list of examples)."""
-    if isinstance(block, list):
-        lines = [str(x.get("text", "")) if isinstance(x, dict) else str(x) for x in block]
-    elif isinstance(block, str):
-        lines = [line.strip()[2:] if line.strip().startswith("- ") else "" for line in block.splitlines()]
-    else:
-        lines = []
-    return [line.strip() for line in lines if line.strip()]
-
-
-def read_nlu_file(path: Path) -> dict[str, list[str]]:
-    """intent -> examples, for every `- intent:` item of a Rasa YAML NLU file."""
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    result: dict[str, list[str]] = {}
-    if not isinstance(doc, dict):
-        return result
-    for item in doc.get("nlu") or []:
-        if isinstance(item, dict) and "intent" in item:
-            result.setdefault(str(item["intent"]), []).extend(examples_of(item.get("examples")))
-    return result
 
 
 @pytest.fixture(scope="module")

@@ -147,7 +147,7 @@ def test_purge_conversations_erases_only_inactive_conversations(tmp_path):
 
 def test_wait_ready_times_out_on_a_closed_port():
     wait_ready = load_deploy_module("wait_ready")
-    from tooling.stack import free_port
+    from tooling.net import free_port
 
     started = time.monotonic()
     assert wait_ready.main([f"http://127.0.0.1:{free_port()}/", "1"]) == 1
