@@ -22,6 +22,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import texts
 from actions.forms import (  # noqa: F401  (registers the form validation actions)
+    CONTACT_FIELDS,
     QUALIFICATION_SLOTS,
     ValidateContactForm,
     ValidateQualificationForm,
@@ -288,5 +289,4 @@ def _channel(tracker: Tracker) -> str:
 
 
 def _clear_contact_slots() -> list[EventType]:
-    return [SlotSet(s, None) for s in ("consent", "consent_at", "contact_name", "company", "email", "phone",
-                                       "preferred_contact", "contact_confirmed")]
+    return [SlotSet(s, None) for s in ("consent", "consent_at", *CONTACT_FIELDS, "contact_confirmed")]

@@ -9,14 +9,14 @@ import logging
 import threading
 from typing import Any
 
-from actions.forms import QUALIFICATION_SLOTS
+from actions.forms import CONTACT_FIELDS, QUALIFICATION_SLOTS
 from advisor.recommendation import Criteria, recommend
 from config import get_settings
 from leads import LeadRepository, SaveOutcome
 
 logger = logging.getLogger(__name__)
 
-CONTACT_SLOTS = ("contact_name", "company", "email", "phone", "preferred_contact")
+CONTACT_SLOTS = tuple(CONTACT_FIELDS)
 
 
 class LeadService:

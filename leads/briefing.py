@@ -11,6 +11,8 @@ from typing import Any
 
 import phonenumbers
 
+from advisor.criteria import BRIEF_ORDER, BY_NAME
+
 try:  # Debian ships tzdata; fall back to UTC if it is missing
     from zoneinfo import ZoneInfo
 
@@ -34,17 +36,8 @@ PHASE_DE = {
     "strategy": "Strategiephase (POST-Methode, Business Integration, Ziele und Zielsysteme, Ressourcen)",
     "operations": "Operative Phase (Enabling der Mitarbeiter, Organisation, technische Umsetzung)",
 }
-FOCUS_DE = {
-    "overview": "Überblick über Chancen, Risiken, Tools und Methoden",
-    "relevance": "Einen ersten Eindruck von der Relevanz des Themas gewinnen",
-    "next_steps": "Der Einstieg soll direkt zu konkreten nächsten Schritten führen",
-    "strategy": "Eine Social-Media-Strategie entwickeln",
-}
-EXPERIENCE_DE = {
-    "none": "Noch keine Kompetenz im Unternehmen",
-    "first_steps": "Erste Schritte bereits getestet (learning by doing, Frühstarter)",
-    "basic": "Erste Grundkompetenzen und Erfahrungen vorhanden",
-}
+FOCUS_DE = dict(BY_NAME["focus"].value_labels)
+EXPERIENCE_DE = dict(BY_NAME["experience"].value_labels)
 CHANNEL_DE = {
     "socketio": "Website-Chat",
     "rest": "REST-Schnittstelle",
@@ -52,19 +45,8 @@ CHANNEL_DE = {
     "telegram": "Telegram",
     "cmdline": "Kommandozeile (Test)",
 }
-# (slot, German question) in the order of the qualification form
-CRITERIA_QUESTIONS_DE: tuple[tuple[str, str], ...] = (
-    ("participants", "Wie viele Personen sollen teilnehmen?"),
-    ("multiple_functions", "Kommen die Teilnehmenden aus verschiedenen Funktionsbereichen?"),
-    ("departments", "Welche Funktionsbereiche?"),
-    ("specific_approach", "Branchen- oder firmenspezifischer Einstieg gewünscht?"),
-    ("focus", "Was steht im Vordergrund?"),
-    ("experience", "Vorhandene Erfahrung mit Social Media"),
-    ("attitude_formed", "Gibt es im Unternehmen schon eine Einstellung/Einschätzung zum Thema?"),
-    ("decision_made", "Ist die Entscheidung über die Nutzung gefallen / Notwendigkeit erkannt?"),
-    ("cross_functional", "Soll Social Media funktionsübergreifend im Unternehmen installiert werden?"),
-    ("platform_knowledge", "Anwenderkenntnisse von Plattformen (z. B. Facebook, Xing) vorhanden?"),
-)
+# (slot, German label) in the order of the criteria table, each criterion followed by its details
+CRITERIA_QUESTIONS_DE: tuple[tuple[str, str], ...] = tuple((row.name, row.label) for row in BRIEF_ORDER)
 
 
 def _get(lead: Any, key: str) -> Any:

@@ -23,21 +23,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import declarative_base
 from sqlalchemy.types import TypeDecorator
 
+from advisor.criteria import STORED_KEYS
+
 UTC = dt.timezone.utc
 
-#: Every qualification slot stored in ``leads.criteria`` (see docs/interfaces.md).
-CRITERIA_KEYS: tuple[str, ...] = (
-    "participants",
-    "multiple_functions",
-    "specific_approach",
-    "focus",
-    "experience",
-    "attitude_formed",
-    "decision_made",
-    "cross_functional",
-    "platform_knowledge",
-    "departments",
-)
+#: Every qualification slot stored in ``leads.criteria``: derived from the one criteria table.
+CRITERIA_KEYS: tuple[str, ...] = STORED_KEYS
 
 OUTBOX_KINDS = ("email", "webhook")
 # pending -> sending (claimed by one worker) -> sent | pending (retry later) | failed;

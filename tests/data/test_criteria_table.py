@@ -79,3 +79,13 @@ def test_rules_document_lists_every_criterion() -> None:
     text = (ROOT / "docs" / "recommendation-rules.md").read_text(encoding="utf-8")
     for criterion in table.CRITERIA:
         assert f"`{criterion.name}`" in text
+
+
+def test_lead_storage_and_brief_derive_from_the_table() -> None:
+    from leads.briefing import CRITERIA_QUESTIONS_DE, EXPERIENCE_DE, FOCUS_DE
+    from leads.models import CRITERIA_KEYS
+
+    assert CRITERIA_KEYS == table.STORED_KEYS
+    assert CRITERIA_QUESTIONS_DE == tuple((row.name, row.label) for row in table.BRIEF_ORDER)
+    assert FOCUS_DE == dict(table.BY_NAME["focus"].value_labels)
+    assert EXPERIENCE_DE == dict(table.BY_NAME["experience"].value_labels)
