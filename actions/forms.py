@@ -28,6 +28,8 @@ from rasa_sdk.types import DomainDict
 from advisor import criteria as criteria_table
 from advisor import german
 from advisor.german.interpret import (
+    CHOICE_NO,
+    CHOICE_YES,
     UNKNOWN,
     corrections,
     corrects_another,
@@ -50,8 +52,6 @@ DIGRESSION_INTENTS = {
 DIGRESSION_CONFIDENCE = 0.6
 COMMAND_INTENTS = {"cancel", "request_data_deletion", "request_human", "request_callback", "goodbye", "explain"}
 
-CHOICE_YES = {"yes", "ja", "true"}
-CHOICE_NO = {"no", "nein", "false"}
 ENTITY_NAMES = ("number", "department", "platform")
 
 

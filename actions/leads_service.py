@@ -16,7 +16,6 @@ from leads import LeadRepository, SaveOutcome
 
 logger = logging.getLogger(__name__)
 
-CONTACT_SLOTS = tuple(CONTACT_FIELDS)
 
 
 class LeadService:
@@ -72,7 +71,7 @@ class LeadService:
         lead = self.repository.save_lead(
             conversation_id,
             channel=channel,
-            contact={key: slots.get(key) for key in CONTACT_SLOTS},
+            contact={key: slots.get(key) for key in CONTACT_FIELDS},
             criteria=criteria,
             recommendation=slots.get("recommendation") or result.format,
             phase=slots.get("phase") or result.phase,

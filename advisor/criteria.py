@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from enum import Enum
 
 __all__ = [
-    "ASKED",
     "BOOL_NAMES",
     "BRIEF_ORDER",
     "BY_NAME",
@@ -72,10 +71,6 @@ class Criterion:
     """Names of DETAILS stored together with this criterion's answer."""
 
     @property
-    def asked(self) -> bool:
-        return self.role is not Role.DETAIL
-
-    @property
     def ask_response(self) -> str:
         """The domain response that asks this criterion in the chat."""
         return f"utter_ask_{self.name}"
@@ -85,8 +80,6 @@ class Criterion:
         """The domain response that answers "warum fragen Sie das?"."""
         return f"utter_explain_{self.name}"
 
-    def label_of(self, value: str) -> str | None:
-        return dict(self.value_labels).get(value)
 
 
 MAX_PARTICIPANTS = 10_000
@@ -173,7 +166,6 @@ DETAILS: tuple[Criterion, ...] = (
 BY_NAME: dict[str, Criterion] = {c.name: c for c in CRITERIA + DETAILS}
 NAMES: tuple[str, ...] = tuple(c.name for c in CRITERIA)
 """The asked criteria in form order."""
-ASKED = NAMES
 SCORING: tuple[str, ...] = tuple(c.name for c in CRITERIA if c.role is Role.SCORING)
 PREREQUISITES: tuple[str, ...] = tuple(c.name for c in CRITERIA if c.role is Role.PREREQUISITE)
 STORED_KEYS: tuple[str, ...] = NAMES + tuple(c.name for c in DETAILS)

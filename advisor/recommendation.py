@@ -506,7 +506,7 @@ def _sanitize(c: Criteria) -> Criteria:
 
 def _clean(row: criteria_table.Criterion, value: object) -> object:
     if row.kind is Kind.COUNT:
-        return _clean_count(value, row.minimum or 1, row.maximum or criteria_table.MAX_PARTICIPANTS)
+        return _clean_count(value, row.minimum, row.maximum)
     if row.kind is Kind.BOOL:
         return _clean_bool(value)
     return _clean_choice(value, row.values)
