@@ -87,7 +87,7 @@ class _Invalid:
 
 def _unknown_sentinels() -> tuple[object, ...]:
     try:
-        from advisor.german.interpret import UNKNOWN
+        from advisor.german.facts import UNKNOWN
     except ImportError:  # pragma: no cover - the module is part of the project
         return ()
     return (UNKNOWN,)

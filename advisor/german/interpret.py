@@ -12,6 +12,7 @@ from typing import Any
 from advisor.criteria import BOOL_NAMES, EXPERIENCE_VALUES, FOCUS_VALUES, MAX_PARTICIPANTS, NAMES
 from advisor.german.answers import parse_yes_no
 from advisor.german.departments import parse_departments
+from advisor.german.facts import UNKNOWN
 from advisor.german.focus import parse_experience, parse_focus
 from advisor.german.participants import parse_participants
 from advisor.german.platforms import parse_platform_knowledge
@@ -27,7 +28,7 @@ __all__ = [
     "looks_like_question",
 ]
 
-UNKNOWN = object()  # the prospect does not know: skip and keep as an open question
+# UNKNOWN: the prospect does not know: skip and keep as an open question (one sentinel, from facts)
 
 CHOICE_YES = {"yes", "ja", "true"}
 CHOICE_NO = {"no", "nein", "false"}
