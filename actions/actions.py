@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import (
     ActionExecuted,
     EventType,
+    FollowupAction,
     Restarted,
     SessionStarted,
     SlotSet,
@@ -27,6 +28,7 @@ from actions.forms import (  # noqa: F401  (registers the form validation action
     ValidateContactForm,
     ValidateQualificationForm,
     corrections_from_message,
+    slot_events,
 )
 from actions.leads_service import LeadService
 from advisor.recommendation import Criteria, recommend
@@ -191,35 +193,46 @@ class ActionRecommend(Action):
 
 
 class ActionUpdateCriteria(Action):
-    """An answer given outside the form ("wir sind doch zu zehnt"): update it and, if there is a
-    recommendation already, recompute it."""
+    """Facts stated outside the form ("wir sind doch zu zehnt", "Hallo, wir sind zu dritt aus dem Vertrieb"):
+    keep them; with a recommendation already given, recompute it; otherwise start the questions, which then
+    skip what is known."""
 
     def name(self) -> str:
         return "action_update_criteria"
 
     async def run(self, dispatcher, tracker, domain):
-        changes = corrections_from_message(tracker, QUALIFICATION_SLOTS)
-        if not changes:
+        events = apply_stated_facts(dispatcher, tracker)
+        if events is None:
             dispatcher.utter_message(response="utter_offer_help")
             return []
-        events: list[EventType] = [SlotSet(k, v) for k, v in changes.items()]
-        for key, value in changes.items():
-            tracker.slots[key] = value
         if tracker.get_slot("recommendation"):
-            dispatcher.utter_message(response="utter_criteria_updated")
-            events += present_recommendation(dispatcher, tracker)
-        else:
-            dispatcher.utter_message(text=texts.CRITERIA_NOTED)
-            dispatcher.utter_message(
-                text=texts.CRITERIA_NOTED_OFFER,
-                buttons=[{"title": texts.BUTTON_START_QUALIFICATION, "payload": "/request_recommendation"},
-                         {"title": texts.BUTTON_CALLBACK, "payload": "/request_callback"}],
-            )
-        return events
+            return events + present_recommendation(dispatcher, tracker)
+        dispatcher.utter_message(response="utter_start_qualification")
+        return events + [FollowupAction("qualification_form")]
+
+
+def apply_stated_facts(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """Slot events for the facts and corrections in the latest message (None when it states none); says
+    what was noted or corrected and updates ``tracker.slots`` for what follows."""
+    reading = corrections_from_message(tracker)
+    unknown = list(tracker.get_slot("unknown_criteria") or [])
+    changes = slot_events(reading.changes, unknown)
+    if not changes:
+        return None
+    for key, value in changes.items():
+        tracker.slots[key] = value
+    if reading.corrected:
+        dispatcher.utter_message(response="utter_criteria_updated")
+    summary = texts.noted_facts({k: v for k, v in reading.added.items() if k in changes})
+    if summary:
+        dispatcher.utter_message(text=summary)
+    return [SlotSet(k, v) for k, v in changes.items()]
 
 
 class ActionResetQualification(Action):
-    """Start the questions afresh (after a recommendation, "Welches Format passt?" asks again)."""
+    """Start the questions afresh (after a recommendation, "Welches Format passt?" asks again) — unless the
+    message changes an answer ("Die Anwenderkenntnisse haben wir aber nicht. Passt dann eher ein Seminar?"):
+    then the recommendation is recomputed with the change and the other answers kept."""
 
     def name(self) -> str:
         return "action_reset_qualification"
@@ -227,6 +240,9 @@ class ActionResetQualification(Action):
     async def run(self, dispatcher, tracker, domain):
         if not tracker.get_slot("recommendation"):
             return []
+        events = apply_stated_facts(dispatcher, tracker)
+        if events is not None:
+            return events + present_recommendation(dispatcher, tracker) + [FollowupAction("action_listen")]
         slots = QUALIFICATION_SLOTS + ["departments", "unknown_criteria", "recommendation", "phase"]
         return [SlotSet(slot, None) for slot in slots] + [SlotSet("failed_attempts", 0)]
 

@@ -73,7 +73,10 @@ _NOT_YET = _phrases(
     "bisher kein*", "bislang kein*",
 )
 _WEAK_YES = _phrases("nicht nur", "nicht schlecht", "nichts dagegen", "warum nicht", "keine frage",
-                     "kein problem", "kein zweifel", "ohne zweifel")
+                     "kein problem", "kein zweifel", "ohne zweifel", "nicht ? drumherum", "nicht drumherum",
+                     "nicht drum herum", "nicht ? drum herum", "nicht darum herum", "nicht ? darum herum",
+                     "nicht mehr ignorieren", "nicht ignorieren", "kein weg vorbei", "nicht vorbei",
+                     "ohne geht es nicht", "ohne geht's nicht", "nicht ohne", "nicht wegzudenken")
 _NEGATION_WORDS = frozenset({
     "nein", "nee", "ne", "noe", "nope", "nix", "nicht", "nich", "ned", "net", "nichts", "kein", "keine",
     "keinen", "keinem", "keiner", "keines", "keinerlei", "nie", "niemals", "niemand", "niemanden",
@@ -81,11 +84,28 @@ _NEGATION_WORDS = frozenset({
 })
 
 
+_FILLERS = frozenset({"leider", "wirklich", "so", "eher", "noch", "gar", "ganz", "halt", "eben", "also", "auch",
+                      "mehr", "ja", "doch", "wohl", "bisher", "bislang", "eigentlich"})
+_KNOW_VERBS = frozenset({"weiss", "weis", "wissen", "weiss's", "sagen", "beurteilen", "einschaetzen"})
+
+
+def _says_dont_know(tokens: Tokens) -> bool:
+    """"weiß ich (ehrlich gesagt) nicht", "kann ich (so) nicht sagen": a know-verb negated nearby."""
+    if _has(tokens, _DONT_KNOW):
+        return True
+    for i, tok in enumerate(tokens):
+        if tok in _KNOW_VERBS:
+            window = tokens[max(0, i - 4): i + 5]
+            if any(w in ("nicht", "net", "ned", "nich") for w in window) and "dass" not in window:
+                return True
+    return False
+
+
 def _polarity(tokens: Tokens, *, state: bool) -> Any:
     """True / False / UNKNOWN / None (no signal) for one clause or message."""
     if not tokens:
         return None
-    if _has(tokens, _DONT_KNOW):
+    if _says_dont_know(tokens):
         return UNKNOWN
     if _has(tokens, _NOT_YET):
         return False if state else _not_yet_for_wish(tokens)
@@ -125,7 +145,7 @@ def _clauses(tokens: Tokens) -> list[list[str]]:
     merged: list[list[str]] = []
     for clause in (c for c in clauses if c):
         if merged and len(clause) <= 3 and any(tok in _NEGATION_WORDS for tok in clause) \
-                and not _has(clause, _DONT_KNOW):
+                and all(tok in _NEGATION_WORDS or tok in _FILLERS for tok in clause):
             merged[-1] = merged[-1] + clause
         else:
             merged.append(clause)
@@ -134,7 +154,7 @@ def _clauses(tokens: Tokens) -> list[list[str]]:
 
 def _mention_value(clause: Tokens, *, state: bool) -> Any:
     """The value of a clause that mentions a field: unknown, not yet, negated, else affirmed."""
-    if _has(clause, _DONT_KNOW):
+    if _says_dont_know(clause):
         return UNKNOWN
     if _has(clause, _NOT_YET):
         return False if state else _not_yet_for_wish(clause)
@@ -191,9 +211,9 @@ BOOL_FIELDS: tuple[_BoolField, ...] = (
     _BoolField(
         "attitude_formed",
         _phrases("einstellung*", "meinung*", "einschaetzung*", "haltung*", "skeptisch*", "skepsis",
-                 "ueberzeugt", "begeistert", "zeitverschwendung", "halten * davon", "halten davon",
-                 "haelt * davon", "haelt davon", "vorbehalt*", "bild davon", "stehen dem * gegenueber",
-                 "steht dem * gegenueber"),
+                 "ueberzeugt", "begeistert", "zeitverschwendung", "halten ? davon", "halten davon",
+                 "haelt ? davon", "haelt davon", "vorbehalt*", "bild davon", "stehen dem ? gegenueber",
+                 "steht dem ? gegenueber"),
         state=True,
         weak=_phrases("sehen das", "sieht das", "stehen dem", "steht dem", "offen gegenueber",
                       "positiv*", "negativ*", "kritisch*", "befuerwort*", "dagegen", "dafuer", "fan",
@@ -209,8 +229,8 @@ BOOL_FIELDS: tuple[_BoolField, ...] = (
     ),
     _BoolField(
         "need_recognised",
-        _phrases("notwendigkeit*", "notwendig", "noetig", "erkannt", "kommen nicht drum*",
-                 "kommen nicht darum*", "kommen nicht mehr drum*", "kommen nicht mehr darum*", "unverzichtbar",
+        _phrases("notwendigkeit*", "notwendig", "noetig", "erkannt", "drumherum", "drum herum", "darum herum",
+                 "kein weg vorbei", "nicht wegzudenken", "unverzichtbar",
                  "unumgaenglich", "nachholbedarf", "handlungsbedarf", "verschlafen", "abgehaengt"),
         state=True,
         weak=_phrases("wichtig*", "muessen wir", "muessen uns", "wir muessen", "muss", "pflicht", "dringend*",
@@ -239,6 +259,12 @@ BOOL_FIELDS: tuple[_BoolField, ...] = (
     ),
 )
 BOOL_BY_NAME = {f.name: f for f in BOOL_FIELDS}
+_DECISION_PENDING = _phrases(
+    "entscheidet", "entscheiden wir", "entscheiden die", "entscheidet sich", "wird ? entschieden",
+    "werden ? entscheiden", "wird ? entscheiden", "muss ? entscheiden", "muessen ? entscheiden",
+    "soll ? entschieden", "will ? entscheiden", "erst ? entschieden", "entscheidung steht ? aus",
+    "entscheidung faellt", "entscheidung ? faellt", "vor der entscheidung", "entscheidung treffen",
+)
 
 
 def _bool_field(spec: _BoolField, clauses: list[list[str]], asked: str | None, tokens: Tokens) -> Any:
@@ -252,6 +278,13 @@ def _bool_field(spec: _BoolField, clauses: list[list[str]], asked: str | None, t
                 values.append(False)
             continue
         if spec.needs and not any(_has(w, spec.needs) for w in _windows(clause, cues, 6, 6)):
+            continue
+        if clause[0] == "ob":  # "ob wir eine Strategie haben, weiß ich nicht": not asserted
+            if any(_says_dont_know(c) for c in clauses):
+                values.append(UNKNOWN)
+            continue
+        if spec.name == "decision_made" and _has(clause, _DECISION_PENDING):
+            values.append(False)
             continue
         if spec.name == "strategy_exists":
             value = _strategy_exists(clause, cues)
@@ -329,7 +362,7 @@ def _attitude(clause: Tokens) -> Any:
         return UNKNOWN
     if _has(clause, _phrases("keine* meinung*", "keine* einstellung*", "keine* einschaetzung*", "keine* haltung*",
                              "kein bild", "keine position", "noch nicht", "noch kein*", "noch nichts",
-                             "nicht wirklich", "nie * gedanken", "keine gedanken")):
+                             "nicht wirklich", "nie ? gedanken", "keine gedanken")):
         return False
     if _has(clause, _phrases("skeptisch*", "skepsis", "kritisch*", "zeitverschwendung", "dagegen", "vorbehalt*",
                              "ueberzeugt", "begeistert", "dafuer", "positiv*", "negativ*", "fan")):
@@ -358,10 +391,36 @@ _SAME = _phrases(
 _FROM = _phrases("aus", "vom", "von", "im", "in", "abteilung*", "bereich*", "sind")
 
 
+_TAKING_PART = _phrases("teilnehm*", "dabei", "mitmachen", "mitkommen", "einsteigen", "kommen wuerden",
+                        "wuerden ? kommen", "nur die", "nur der", "nur ich", "sollen", "soll")
+_PAIR = _phrases("die beiden *", "beide *", "wir beide", "wir zwei", "beiden")
+
+
 def _participants(tokens: Tokens, asked: str | None) -> int | None:
     if asked != "participants" and not _has(tokens, _COUNT_CUES):
         return None
-    return parse_participants(_final_part(tokens))
+    clauses = [c for c in _clauses(_final_part_tokens(tokens))]
+    counts = [(c, _count(c)) for c in clauses]
+    counts = [(c, n) for c, n in counts if n is not None]
+    if len(counts) > 1:
+        taking = [n for c, n in counts if _has(c, _TAKING_PART)]
+        if taking:
+            return taking[-1]
+    whole = parse_participants(" ".join(_final_part_tokens(tokens)))
+    if whole is not None:
+        return whole
+    return counts[-1][1] if counts else None
+
+
+def _count(clause: Tokens) -> int | None:
+    value = parse_participants(" ".join(clause))
+    if value is None and _has(clause, _PAIR):
+        return 2
+    return value
+
+
+def _final_part_tokens(tokens: Tokens) -> list[str]:
+    return _final_part(tokens).split(" ")
 
 
 def _final_part(tokens: Tokens) -> str:
