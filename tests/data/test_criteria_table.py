@@ -28,7 +28,7 @@ def _domain() -> dict:
 
 DOMAIN = _domain()
 SLOT_TYPES = {table.Kind.COUNT: "float", table.Kind.BOOL: "bool", table.Kind.CHOICE: "categorical",
-              table.Kind.LIST: "list"}
+              table.Kind.MULTI: "list", table.Kind.LIST: "list"}
 
 
 def test_form_asks_the_table_in_order() -> None:
@@ -56,15 +56,15 @@ def test_every_asked_criterion_has_question_explanation_and_buttons(criterion: t
     assert criterion.label and criterion.open_question
     buttons = [b for variant in responses[criterion.ask_response] for b in variant.get("buttons") or []]
     assert buttons, f"{criterion.ask_response} needs buttons"
-    if criterion.kind is table.Kind.CHOICE:
+    if criterion.kind in (table.Kind.CHOICE, table.Kind.MULTI):
         payload_values = {b["payload"].split('"choice": "')[1].split('"')[0] for b in buttons}
-        assert payload_values <= set(criterion.values) | {"unknown"}
+        assert payload_values <= set(criterion.values) | {"unknown", "all", "none"}
 
 
 def test_recommendation_record_and_open_questions_derive_from_the_table() -> None:
     assert [f.name for f in dataclasses.fields(Criteria)] == list(table.NAMES)
     assert list(OPEN_QUESTIONS) == list(table.NAMES)
-    assert set(table.SCORING) | set(table.PREREQUISITES) == set(table.NAMES)
+    assert set(table.SCORING) | set(table.PREREQUISITES) | set(table.PHASE_CRITERIA) == set(table.NAMES)
 
 
 def test_details_belong_to_a_criterion() -> None:
@@ -89,3 +89,17 @@ def test_lead_storage_and_brief_derive_from_the_table() -> None:
     assert CRITERIA_QUESTIONS_DE == tuple((row.name, row.label) for row in table.BRIEF_ORDER)
     assert FOCUS_DE == dict(table.BY_NAME["focus"].value_labels)
     assert EXPERIENCE_DE == dict(table.BY_NAME["experience"].value_labels)
+
+
+@pytest.mark.parametrize("criterion", [c for c in table.CRITERIA if c.ask_if], ids=lambda c: c.name)
+def test_ask_if_names_an_earlier_criterion_and_a_possible_value(criterion: table.Criterion) -> None:
+    names = list(table.NAMES)
+    for name, value in criterion.ask_if:
+        assert names.index(name) < names.index(criterion.name), "a condition must be asked before"
+        row = table.BY_NAME[name]
+        if row.kind is table.Kind.CHOICE:
+            assert value in row.values
+        elif row.kind is table.Kind.BOOL:
+            assert value in (True, False)
+        else:
+            assert value == table.NOT_SINGLE
