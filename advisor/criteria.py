@@ -77,7 +77,7 @@ class Criterion:
     ask_if: tuple[tuple[str, object], ...] = ()
     """Ask only when every (criterion, value) pair holds, e.g. ``broaden`` only after first steps."""
 
-    def applies(self, answers: "Mapping[str, object]") -> bool:
+    def applies(self, answers: Mapping[str, object]) -> bool:
         """Whether the question makes sense given the other ``answers`` (see ``ask_if``)."""
         return all(_matches(answers.get(name), value) for name, value in self.ask_if)
 
