@@ -158,25 +158,23 @@ def criteria_from_slots(tracker: Tracker) -> Criteria:
 
 
 def present_recommendation(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """Send the recommendation in short messages: format, why, phase, next steps with buttons."""
+    """Send the recommendation in short messages: format, why (or what is open), phase, next steps."""
     result = recommend(criteria_from_slots(tracker))
-    if result.prerequisite_missing:
-        dispatcher.utter_message(text=texts.PREREQUISITE_HEADLINE)
-        reasons = [r.answer_text for r in result.reasons if r.points_to == "prerequisite"]
-        reasons += [r.answer_text for r in result.reasons if r.points_to == "workshop"]
+    dispatcher.utter_message(text=texts.FORMAT_HEADLINE[result.variant])
+    if result.format == "undecided":
+        dispatcher.utter_message(text=f"{result.summary}\n{texts.DECIDING_INTRO} {result.deciding_question}")
     else:
-        dispatcher.utter_message(text=texts.FORMAT_HEADLINE[result.format])
-        wanted = ("seminar", "workshop") if result.format == "undecided" else (result.format,)
-        reasons = [r.answer_text for r in result.reasons if r.points_to in wanted]
-    if reasons:
-        dispatcher.utter_message(text=f"{texts.WHY_INTRO}\n{texts.bullet_list(reasons, limit=2)}")
+        reasons = [r.answer_text for r in result.top_reasons(2)]
+        if reasons:
+            dispatcher.utter_message(text=f"{texts.WHY_INTRO}\n{texts.bullet_list(reasons, limit=2)}")
+    if result.prerequisite_missing:
+        dispatcher.utter_message(text=result.prerequisite_advice)
     if result.early_starter:
-        dispatcher.utter_message(text=texts.EARLY_STARTER)
-    dispatcher.utter_message(text=texts.PHASE[result.phase])
+        dispatcher.utter_message(text=result.early_starter_advice)
+    dispatcher.utter_message(text=result.phase_reason)
     buttons = [{"title": texts.BUTTON_CALLBACK, "payload": "/request_callback"}]
-    more = "workshop" if result.prerequisite_missing else result.format
-    if more in texts.BUTTON_MORE:
-        buttons.append({"title": texts.BUTTON_MORE[more], "payload": f"/ask_{more}"})
+    if result.format in texts.BUTTON_MORE:
+        buttons.append({"title": texts.BUTTON_MORE[result.format], "payload": f"/ask_{result.format}"})
     else:
         buttons.append({"title": "Seminar/Workshop?", "payload": "/ask_seminar_workshop_difference"})
     buttons.append({"title": texts.BUTTON_QUESTION, "payload": "/ask_question"})

@@ -75,7 +75,7 @@ class LeadService:
             criteria=criteria,
             recommendation=slots.get("recommendation") or result.format,
             phase=slots.get("phase") or result.phase,
-            reasons=[r.answer_text for r in result.reasons],
+            reasons=[r.brief_text for r in result.reasons],
             open_questions=list(result.open_questions),
             consent_at=slots.get("consent_at"),
             consent_version=self.settings.consent_version,

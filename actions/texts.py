@@ -2,39 +2,21 @@
 from __future__ import annotations
 
 FORMAT_HEADLINE = {
-    "seminar": "Meine Empfehlung für Ihren Einstieg: ein Seminar.",
-    "workshop": "Meine Empfehlung für Ihren Einstieg: ein Workshop.",
-    "undecided": (
-        "Ihre Antworten sprechen teils für ein Seminar, teils für einen Workshop. "
-        "Welches Format besser passt, klärt der Berater am besten kurz persönlich mit Ihnen."
+    # keyed by advisor.recommendation.VARIANTS
+    "open_seminar": "Meine Empfehlung für Ihren Einstieg: ein offenes Seminar.",
+    "inhouse_seminar": "Meine Empfehlung für Ihren Einstieg: ein Inhouse-Seminar für Ihr Team.",
+    "workshop": "Meine Empfehlung für Ihren Einstieg: ein Workshop, zugeschnitten auf Ihr Unternehmen.",
+    "workshop_user_knowledge_first": (
+        "Mein Ziel für Sie: ein Workshop. Vorher empfehle ich, Anwenderkenntnisse aufzubauen."
     ),
+    "undecided": "Ein Format kann ich Ihnen noch nicht sicher empfehlen.",
 }
 
 WHY_INTRO = "Die wichtigsten Gründe:"
 
-PREREQUISITE_HEADLINE = (
-    "Meine Empfehlung: zuerst ein Seminar als Vorbereitung – danach passt ein Workshop."
-)
+PREREQUISITE_HEADLINE = FORMAT_HEADLINE["workshop_user_knowledge_first"]
 
-EARLY_STARTER = (
-    "Sie haben schon erste Schritte gemacht. Der Tipp des Beraters für Frühstarter: Arbeiten Sie die "
-    "3 Phasen parallel zu Ihren ersten Erfahrungen möglichst zeitnah ab."
-)
-
-PHASE = {
-    "information": (
-        "Im 3-Phasen-Modell stehen Sie in der Informationsphase: Es geht zuerst um einen Überblick über "
-        "Chancen, Risiken, Tools und Methoden."
-    ),
-    "strategy": (
-        "Im 3-Phasen-Modell sind Sie bereit für die Strategiephase: Eckpunkte festlegen – mit Business "
-        "Integration, Zielen und Zielsystemen und den nötigen Ressourcen."
-    ),
-    "operations": (
-        "Im 3-Phasen-Modell stehen Sie vor der operativen Phase: Enabling der Mitarbeitenden, "
-        "organisatorische Einbindung und technische Umsetzung."
-    ),
-}
+DECIDING_INTRO = "Entscheidend ist vor allem:"
 
 NEXT_STEPS = (
     "Alle Gründe und Ihre Antworten bekommt der Berater vor dem Gespräch, so kann er sich vorbereiten. "
