@@ -449,12 +449,23 @@ def _multiple_functions(tokens: Tokens, clauses: list[list[str]], asked: str | N
         return False
     if len(departments) >= 2:
         return True
+    if len(departments) == 1 and (participants or 0) > 1 and any(_all_from_one(c) for c in clauses):
+        return False  # "wir sind zu dritt aus dem Vertrieb": everyone from one area
     if asked == "multiple_functions":
         if len(departments) == 1:
             value = _polarity(tokens, state=False)
             return value if value is not None else False
         return _polarity(tokens, state=False)
     return None
+
+
+_FROM_ONE = _phrases("aus dem", "aus der", "vom", "alle aus", "alle im", "alle vom")
+_SOME_OF = frozenset({"einer", "eine", "einem", "einen", "davon", "auch", "teils", "ua", "unter", "darunter"})
+
+
+def _all_from_one(clause: Tokens) -> bool:
+    return _has(clause, _FROM_ONE) and len(parse_departments(" ".join(clause))) == 1 \
+        and not any(tok in _SOME_OF for tok in clause)
 
 
 def _departments(text: str, tokens: Tokens, asked: str | None) -> list[str]:

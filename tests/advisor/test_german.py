@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.criteria import EXPERIENCE_VALUES, FOCUS_VALUES
+from advisor.criteria import EXPERIENCE_VALUES, GOAL_VALUES
+from advisor.german.facts import read_facts
 from advisor.german import (
     normalize,
     parse_departments,
@@ -388,6 +389,7 @@ PARSERS = [
     (parse_departments, (list,)),
     (parse_platforms, (list,)),
     (normalize, (str,)),
+    (read_facts, (dict,)),
 ]
 
 
@@ -426,5 +428,5 @@ def test_hostile_input_is_unknown(parser: object, text: str, expected: object) -
 
 
 def test_value_sets_match_interface() -> None:
-    assert FOCUS_VALUES == ("overview", "relevance", "next_steps", "strategy")
+    assert GOAL_VALUES == ("overview", "relevance", "next_steps", "strategy")
     assert EXPERIENCE_VALUES == ("none", "first_steps", "basic")
