@@ -10,7 +10,7 @@ the consultant's brief (``leads.briefing``), validation of contact data (``leads
 
 Plain Python: no module here imports ``rasa``, ``rasa_sdk``, ``actions`` or ``rasa_addons`` (the
 Rasa side imports this package, never the other way round), nor ``advisor`` beyond what it truly
-needs (nothing today); settings come from ``config``.
+needs (the brief reads the criteria table and recomputes the recommendation); settings come from ``config``.
 
     from leads import LeadRepository, SaveOutcome, StorageUnavailable, build_brief
     from leads.notify import process_outbox, OutboxWorker

@@ -87,7 +87,7 @@ def test_export_json(two_leads):
                 "criteria", "consent_at", "channel", "created_at"):
         assert key in data[0]
     assert data[1]["phone"] == "+41446681800" and data[1]["channel"] == "telegram"
-    assert data[0]["criteria"]["focus"] == "strategy"
+    assert data[0]["criteria"]["goals"] == ["strategy"]
 
 
 def test_export_csv_is_flat_and_formula_safe(two_leads, tmp_path):
