@@ -144,8 +144,9 @@ class _FormValidation(FormValidationAction):
 
     SLOTS: tuple[str, ...] = ()
     """The form's slots; each gets a pass-through ``validate_<slot>`` (the extract methods validate)."""
-    KEEP: frozenset[str] = frozenset()
-    """Slots kept even when the form no longer asks them (a fact stated for a question that is skipped)."""
+    READS: frozenset[str] = frozenset()
+    """Slots one reading of a message fills besides the asked one; kept even when the form no longer asks
+    them (a fact stated for a question that is skipped)."""
 
     @abstractmethod
     def name(self) -> str:  # abstract, so rasa-sdk does not register this base class as an action
@@ -163,7 +164,7 @@ class _FormValidation(FormValidationAction):
         events = await super().get_validation_events(dispatcher, tracker, domain)
         validated = {e["name"] for e in events}
         extra = {k: v for k, v in tracker.slots_to_validate().items()
-                 if (k in BOOKKEEPING_SLOTS or k in self.KEEP) and k not in validated}
+                 if (k in BOOKKEEPING_SLOTS or k in self.READS) and k not in validated}
         return events + [SlotSet(k, v) for k, v in extra.items()]
 
     async def next_requested_slot(self, dispatcher, tracker, domain):
@@ -180,7 +181,7 @@ class ValidateQualificationForm(_FormValidation):
     """
 
     SLOTS = criteria_table.NAMES
-    KEEP = frozenset(FACT_SLOTS)
+    READS = frozenset(FACT_SLOTS)
 
     def name(self) -> str:
         return "validate_qualification_form"

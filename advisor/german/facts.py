@@ -76,7 +76,8 @@ _WEAK_YES = _phrases("nicht nur", "nicht schlecht", "nichts dagegen", "warum nic
                      "kein problem", "kein zweifel", "ohne zweifel", "nicht ? drumherum", "nicht drumherum",
                      "nicht drum herum", "nicht ? drum herum", "nicht darum herum", "nicht ? darum herum",
                      "nicht mehr ignorieren", "nicht ignorieren", "kein weg vorbei", "nicht vorbei",
-                     "ohne geht es nicht", "ohne geht's nicht", "nicht ohne", "nicht wegzudenken")
+                     "ohne geht es nicht", "ohne geht's nicht", "nicht ohne", "nicht wegzudenken",
+                     "mehr nicht", "sonst nichts", "sonst nicht", "weiter nichts", "nichts weiter", "mehr auch nicht")
 _NEGATION_WORDS = frozenset({
     "nein", "nee", "ne", "noe", "nope", "nix", "nicht", "nich", "ned", "net", "nichts", "kein", "keine",
     "keinen", "keinem", "keiner", "keines", "keinerlei", "nie", "niemals", "niemand", "niemanden",

@@ -9,8 +9,8 @@ typed text (``advisor.german.facts.read_facts``) with the answers already given 
   marker ("doch", "korrigiere", "ich meinte", "stimmt nicht", "sondern", "inzwischen"); "eigentlich" alone
   is none, and restating the same value is no correction.
 
-When a message corrects an earlier answer, its bare "ja"/"nein" belongs to that correction ("Nein, Facebook
-kennen wir doch"), not to the question being asked.
+When a message states or corrects another fact, its bare "ja"/"nein" belongs to that fact ("Nein, Facebook
+kennen wir doch"), not to the question being asked: the question is asked again.
 
 Works on plain values (text, a button's ``choice``, the answers so far), never on a tracker.
 """
@@ -59,6 +59,8 @@ CORRECTION_MARKER = re.compile(
     r"vertippt|nicht mehr|statt)\b"
 )
 FACT_FIELDS = NAMES + ("departments",)
+# facts that belong to the answer of a question (the areas named when asked about functional areas)
+ASKED_WITH = {"multiple_functions": ("departments",), "participants": ("departments", "multiple_functions")}
 
 
 def looks_like_question(text: str) -> bool:
@@ -108,7 +110,9 @@ def read_message(text: str, asked: str | None, choice: str | None, answers: Mapp
     if asked:
         value = stated.get(asked)
         from_topic = asked in free
-        if value is not None and (from_topic or not reading.corrected):
+        # a bare "ja"/"nein" belongs to the facts the message states, not to the question asked
+        others = {k for k in reading.changes if k not in ASKED_WITH.get(asked, ())}
+        if value is not None and (from_topic or not others):
             reading.answer = value
     reading.added.update(_implied(reading, answers))
     return reading

@@ -136,7 +136,7 @@ async def test_an_answer_wins_over_a_wrong_intent_guess(dispatcher, domain):
 async def test_corrections_of_earlier_answers(text, requested, slot, expected, dispatcher, domain):
     tracker = make_tracker(text, "inform", active_loop=FORM, requested_slot=requested,
                            slots={"participants": 3.0, "multiple_functions": True, "platform_knowledge": False,
-                                  "goals": ["overview"], "specific_approach": True})
+                                  "goals": ["overview"], "specific_approach": True, "experience": "none"})
     events = slot_events(await run_form(tracker, dispatcher, domain))
     assert events[slot] == expected
     assert responses(dispatcher) == ["utter_criteria_updated"]  # a correction is not a miss
