@@ -1,0 +1,257 @@
+"""Table-driven tests of advisor.german.contact.read_contact (contact facts in typed German messages).
+
+Every case compares the whole result, so a fact read by mistake fails the case as surely as a missed one.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from advisor.german import read_contact
+from advisor.german.contact import NO_COMPANY
+
+C = "contact_name"
+N = None
+
+# (message, asked, expected facts)
+NAME_CASES = [
+    # asked for the name: a bare name counts
+    ("Stefan Müller", C, {"contact_name": "Stefan Müller"}),
+    ("Müller, Stefan", C, {"contact_name": "Stefan Müller"}),
+    ("klaus meier", C, {"contact_name": "Klaus Meier"}),
+    ("KLAUS MEIER", C, {"contact_name": "Klaus Meier"}),
+    ("Ich bin die Anna Schmidt", C, {"contact_name": "Anna Schmidt"}),
+    ("ich bin der tobias", C, {"contact_name": "Tobias"}),
+    ("Schmidt hier", C, {"contact_name": "Schmidt"}),
+    ("Name: Jörg Weiß", C, {"contact_name": "Jörg Weiß"}),
+    ("Frau Dr. Petra Weber", C, {"contact_name": "Petra Weber"}),
+    ("Herr Özdemir", C, {"contact_name": "Özdemir"}),
+    ("Gerne: Hans-Peter Kühn", C, {"contact_name": "Hans-Peter Kühn"}),
+    ("mein name ist joerg weiss", C, {"contact_name": "Joerg Weiss"}),
+    ("ich heisse lena", C, {"contact_name": "Lena"}),
+    ("Ursula von der Leyen", C, {"contact_name": "Ursula von der Leyen"}),
+    ("Ja klar, Sabine Krause.", C, {"contact_name": "Sabine Krause"}),
+    ("Tim Becker, tim.becker@web.de", C, {"contact_name": "Tim Becker", "email": "tim.becker@web.de"}),
+    ("Jana Roth von der Roth Consulting GmbH", C,
+     {"contact_name": "Jana Roth", "company": "Roth Consulting GmbH"}),
+    ("Kevin O'Neill", C, {"contact_name": "Kevin O'Neill"}),
+    # asked, but no name
+    ("möchte ich nicht sagen", C, {}),
+    ("Das möchte ich lieber nicht sagen.", C, {}),
+    ("Ich bin Geschäftsführerin", C, {}),
+    ("ich bin unsicher", C, {}),
+    ("Wozu brauchen Sie meinen Namen?", C, {}),
+    ("lieber anonym", C, {}),
+    ("", C, {}),
+    # other contexts: only with a lead-in
+    ("Hallo, ich heiße Jana Roth und hätte eine Frage", N, {"contact_name": "Jana Roth"}),
+    ("Mein Name ist Stefan Müller.", "opening", {"contact_name": "Stefan Müller"}),
+    ("mein name ist hans-peter von der heide", N, {"contact_name": "Hans-Peter von der Heide"}),
+    ("Hier ist Frau Berger von der Stadtbäckerei", N, {"contact_name": "Berger", "company": "Stadtbäckerei"}),
+    ("Hallo, Jana Roth hier. Wir suchen ein Seminar.", "opening", {"contact_name": "Jana Roth"}),
+    ("Viele Grüße\nJana Roth", N, {"contact_name": "Jana Roth"}),
+    ("Das klingt gut.\n\nBeste Grüße\nMarkus Vogel", "participants", {"contact_name": "Markus Vogel"}),
+    ("Danke!\nLG Jana", N, {"contact_name": "Jana"}),
+    ("Mit freundlichen Grüßen, Dr. Frank Lehmann", N, {"contact_name": "Frank Lehmann"}),
+    ("Ich bin Jan Wolf und interessiere mich für ein Seminar", "opening", {"contact_name": "Jan Wolf"}),
+    ("ich heisse Joerg und bin Inhaber", N, {"contact_name": "Joerg"}),
+    # never ordinary words
+    ("Ich bin Geschäftsführerin und wir sind zu fünft", N, {}),
+    ("ich bin unsicher, ob das passt", N, {}),
+    ("Ich bin hier für alles zuständig", N, {}),
+    ("Ich bin Anfänger bei Instagram", N, {}),
+    ("Ich bin der Meinung, dass ein Workshop besser ist", N, {}),
+    ("Ich bin Inhaberin einer kleinen Bäckerei", N, {}),
+    ("Stefan Müller", "participants", {}),
+    ("Marketing und Vertrieb", "departments", {}),
+    ("Wir sind 12 Leute im Team", "participants", {}),
+    ("Ich bin neu hier", N, {}),
+    ("Das ist Sache der Geschäftsführung", N, {}),
+]
+
+COMPANY_CASES = [
+    # asked for the company: a bare name counts
+    ("Müller Bau", "company", {"company": "Müller Bau"}),
+    ("Weingut Fuchs – offiziell Weingut Fuchs GbR", "company", {"company": "Weingut Fuchs GbR"}),
+    ("wir sind die Bäckerei Kunz", "company", {"company": "Bäckerei Kunz"}),
+    ("Die Firma heißt Schulz Elektrotechnik GmbH", "company", {"company": "Schulz Elektrotechnik GmbH"}),
+    ("Bei der Stadtwerke Rheinau GmbH", "company", {"company": "Stadtwerke Rheinau GmbH"}),
+    ("Berger & Partner mbB", "company", {"company": "Berger & Partner mbB"}),
+    ("TSV Grün-Weiß e.V.", "company", {"company": "TSV Grün-Weiß e.V."}),
+    ("Meyer Logistik GmbH & Co. KG", "company", {"company": "Meyer Logistik GmbH & Co. KG"}),
+    ("Hoffmann UG (haftungsbeschränkt)", "company", {"company": "Hoffmann UG (haftungsbeschränkt)"}),
+    ("firma: kunz werbetechnik", "company", {"company": "kunz werbetechnik"}),
+    ("Autohaus Brandt, wir sind ein Familienbetrieb", "company", {"company": "Autohaus Brandt"}),
+    ("privat", "company", {"company": NO_COMPANY}),
+    ("keine Firma", "company", {"company": NO_COMPANY}),
+    ("Ich frage privat an", "company", {"company": NO_COMPANY}),
+    ("habe keine", "company", {"company": NO_COMPANY}),
+    ("Warum wollen Sie das wissen?", "company", {}),
+    ("weiß ich nicht", "company", {}),
+    # other contexts: a lead-in or a legal form
+    ("Ich arbeite bei Siemens Healthineers", N, {"company": "Siemens Healthineers"}),
+    ("Wir sind die Hansen Immobilien GmbH aus Kiel", N, {"company": "Hansen Immobilien GmbH"}),
+    ("für unsere Kanzlei Berger & Partner suchen wir ein Seminar", N, {"company": "Kanzlei Berger & Partner"}),
+    ("Wir brauchen das für die Kraus AG, ca. 20 Leute", "participants", {"company": "Kraus AG"}),
+    ("Ich komme von der Firma Lindner Metallbau", N, {"company": "Lindner Metallbau"}),
+    ("Unser Verein TSV Grün-Weiß e.V. hat 30 Mitglieder", N, {"company": "TSV Grün-Weiß e.V."}),
+    ("Die Sonnenschein gGmbH möchte auf Instagram starten", N, {"company": "Sonnenschein gGmbH"}),
+    ("Wir sind die Kraus AG, nein Moment, Kraus Technik AG", N, {"company": "Kraus Technik AG"}),
+    # no company
+    ("Ich bin bei Facebook aktiv", N, {}),
+    ("Wir sind zu fünft und nutzen Instagram", N, {}),
+    ("Wir sind Anfänger", N, {}),
+    ("Bei uns macht das die Chefin", N, {}),
+    ("Wir sind 12 Personen, Budget 1.500 Euro, am 03.05.2025 in 01069 Dresden", N, {}),
+    ("Wir sind ein kleines Team", N, {}),
+]
+
+EMAIL_CASES = [
+    ("anna.meyer@gmx.de", "email", {"email": "anna.meyer@gmx.de"}),
+    ("Anna.Meyer@GMX.de", "email", {"email": "anna.meyer@gmx.de"}),
+    ("anna punkt meyer at gmx punkt de", "email", {"email": "anna.meyer@gmx.de"}),
+    ("max(at)firma[punkt]de", "email", {"email": "max@firma.de"}),
+    ("info [at] baeckerei-kunz [dot] de", "email", {"email": "info@baeckerei-kunz.de"}),
+    ("jan ät wolf punkt de", "email", {"email": "jan@wolf.de"}),
+    ("mail: info@müller-bau.de.", "email", {"email": "info@müller-bau.de"}),
+    ("Meine Mail ist j.wolf@wolf-haustechnik.de, danke!", N, {"email": "j.wolf@wolf-haustechnik.de"}),
+    ("jan@wolf.de, ach nein, jan.wolf@wolf.de", "email", {"email": "jan.wolf@wolf.de"}),
+    ("<kontakt@example.org>", "email", {"email": "kontakt@example.org"}),
+    ("anna@gmx", "email", {}),
+    ("anna at gmx", "email", {}),
+    ("info@@firma.de", "email", {}),
+    ("Ich bin at home", N, {}),
+    ("keine Mail bitte", "email", {"no_email": True}),
+    ("habe ich nicht", "email", {"no_email": True}),
+    ("nein", "email", {"no_email": True}),
+    ("Eine E-Mail-Adresse möchte ich nicht angeben", N, {"no_email": True}),
+    ("Mail lieber nicht, rufen Sie mich an: 0171 2345678", N, {"no_email": True, "phone": "+491712345678"}),
+    ("keine Mail bitte, nur anrufen", N, {"no_email": True}),
+    ("Bitte nur per Mail", N, {"no_phone": True}),
+]
+
+PHONE_CASES = [
+    ("0171 2345678", "phone", {"phone": "+491712345678"}),
+    ("0171/2345678", "phone", {"phone": "+491712345678"}),
+    ("0171-234 56 78", "phone", {"phone": "+491712345678"}),
+    ("+49 (0)30 123456", "phone", {"phone": "+4930123456"}),
+    ("0049 171 2345678", "phone", {"phone": "+491712345678"}),
+    ("(030) 1234567", "phone", {"phone": "+49301234567"}),
+    ("0351 8765-0", "phone", {"phone": "+4935187650"}),
+    ("+43 664 1234567", "phone", {"phone": "+436641234567"}),
+    ("+41 44 123 45 67", "phone", {"phone": "+41441234567"}),
+    ("Tel. 0221/9876543", N, {"phone": "+492219876543"}),
+    ("Sie erreichen mich unter 089 12345678", N, {"phone": "+498912345678"}),
+    ("Handy: 0151 12345678, Festnetz lieber nicht", N, {"phone": "+4915112345678"}),
+    ("0171 1234567, sorry, 0171 7654321", "phone", {"phone": "+491717654321"}),
+    ("Bitte rufen Sie mich nicht vor 10 Uhr an: 0171 2345678", N, {"phone": "+491712345678"}),
+    # not phone numbers
+    ("Wir sind 12 Personen", "participants", {}),
+    ("im Jahr 2025", N, {}),
+    ("am 03.05.2025", N, {}),
+    ("01069 Dresden", N, {}),
+    ("Budget 15000 Euro", N, {}),
+    ("Das kostet 1.490,00 €", N, {}),
+    ("Von 9-12 Uhr", N, {}),
+    ("123", "phone", {}),
+    ("12345", "phone", {}),
+    # refusals
+    ("Telefon lieber nicht", N, {"no_phone": True}),
+    ("lieber nicht", "phone", {"no_phone": True}),
+    ("keine Nummer", "phone", {"no_phone": True}),
+    ("Ich habe kein Handy", N, {"no_phone": True}),
+    ("Anrufen bitte nicht, lieber per Mail: a@b.de", N, {"no_phone": True, "email": "a@b.de"}),
+    ("Bitte nicht anrufen", N, {"no_phone": True}),
+    ("Rufen Sie mich gerne an", N, {}),
+]
+
+CONSENT_CASES = [
+    ("Ja", "consent", {"consent": True}),
+    ("ja, dürfen Sie speichern", "consent", {"consent": True}),
+    ("Einverstanden", "consent", {"consent": True}),
+    ("Ich bin einverstanden.", "consent", {"consent": True}),
+    ("geht in ordnung", "consent", {"consent": True}),
+    ("Ich bin nicht dagegen", "consent", {"consent": True}),
+    ("Habe nichts dagegen", "consent", {"consent": True}),
+    ("klar, warum nicht", "consent", {"consent": True}),
+    ("Nein", "consent", {"consent": False}),
+    ("nein, bitte nichts speichern", N, {"consent": False}),
+    ("auf keinen Fall", "consent", {"consent": False}),
+    ("Nicht einverstanden", "consent", {"consent": False}),
+    ("Lieber nicht", "consent", {"consent": False}),
+    ("Meine Daten dürfen Sie nicht speichern", N, {"consent": False}),
+    ("Ja, Sie dürfen meine Daten speichern", "participants", {"consent": True}),
+    ("speichern ja, weitergeben nein", "consent", {}),
+    ("Speichern ok, aber nicht an Dritte weitergeben", "consent", {}),
+    ("Wer bekommt die Daten?", "consent", {}),
+    ("Wie lange werden die Daten gespeichert?", "consent", {}),
+    ("weiß nicht", "consent", {}),
+    ("Ja gerne", "participants", {}),
+    ("nein", "participants", {}),
+    ("Ja, dürfen Sie. Ich bin Klaus Meier", "consent", {"consent": True, "contact_name": "Klaus Meier"}),
+]
+
+MIXED_CASES = [
+    ("Ich bin Jan Wolf von der Wolf Haustechnik GmbH, erreichbar unter 0171 2345678 oder "
+     "jan@wolf-haustechnik.de", N,
+     {"contact_name": "Jan Wolf", "company": "Wolf Haustechnik GmbH", "phone": "+491712345678",
+      "email": "jan@wolf-haustechnik.de"}),
+    ("Hallo, ich heiße Jana Roth und wir sind die Roth Consulting GmbH", "opening",
+     {"contact_name": "Jana Roth", "company": "Roth Consulting GmbH"}),
+    ("hallo, ich heisse joerg weiss von der weiss gmbh, tel 0711 123456", N,
+     {"contact_name": "Joerg Weiss", "company": "weiss gmbh", "phone": "+49711123456"}),
+    ("Sabine Krause, Krause & Söhne KG, sabine@krause-soehne.de", C,
+     {"contact_name": "Sabine Krause", "company": "Krause & Söhne KG", "email": "sabine@krause-soehne.de"}),
+    ("Keine Mail bitte, nur anrufen: 0171 2345678", "email", {"no_email": True, "phone": "+491712345678"}),
+    ("Hi, ich bin der Tom von der Agentur Blau, schreib mir an tom@agentur-blau.de", N,
+     {"contact_name": "Tom", "company": "Agentur Blau", "email": "tom@agentur-blau.de"}),
+    ("Wir sind 8 Leute in der Müller GmbH und brauchen einen Workshop", "participants",
+     {"company": "Müller GmbH"}),
+    ("Mein Name ist Petra Lang, Firma Lang Immobilien. Erreichbar unter 040 12345678.", N,
+     {"contact_name": "Petra Lang", "company": "Lang Immobilien", "phone": "+494012345678"}),
+    ("Gruesse aus Koeln\nMarkus Vogel\nVogel Events GmbH\nTel. 0221 9876543", N,
+     {"contact_name": "Markus Vogel", "company": "Vogel Events GmbH", "phone": "+492219876543"}),
+]
+
+ALL_CASES = NAME_CASES + COMPANY_CASES + EMAIL_CASES + PHONE_CASES + CONSENT_CASES + MIXED_CASES
+
+
+@pytest.mark.parametrize(("text", "asked", "expected"), ALL_CASES)
+def test_read_contact(text: str, asked: str | None, expected: dict[str, object]) -> None:
+    assert read_contact(text, asked) == expected
+
+
+def test_there_are_enough_cases() -> None:
+    assert len(ALL_CASES) >= 120
+
+
+@pytest.mark.parametrize("value", [None, 42, b"jan@wolf.de", ["Jan Wolf"]])
+def test_non_text_gives_nothing(value: object) -> None:
+    assert read_contact(value, "contact_name") == {}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 10_000,
+        "@" * 5_000,
+        "0" * 5_000,
+        "ich bin " * 1_000,
+        "GmbH " * 1_000,
+        "anna punkt " * 500 + "at gmx punkt de",
+        "<script>alert(1)</script>'; DROP TABLE leads; --",
+        "مرحبا بكم 👋🏽 \u202e gnp.ksid",
+    ],
+    ids=["letters", "at-signs", "digits", "ich-bin", "gmbh", "spelled", "html-sql", "rtl-emoji"],
+)
+def test_hostile_input_is_bounded(text: str) -> None:
+    started = time.perf_counter()
+    result = read_contact(text, "contact_name")
+    assert isinstance(result, dict)
+    assert time.perf_counter() - started < 2.0
+
+
+def test_email_is_lowercased_and_valid() -> None:
+    result = read_contact("Schreiben Sie an Info@Wolf-Haustechnik.DE", None)
+    assert result == {"email": "info@wolf-haustechnik.de"}
