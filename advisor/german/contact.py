@@ -226,8 +226,7 @@ _REFUSE_BARE = ("nein", "nee", "noe", "keine", "kein", "keins", "habe ich nicht"
 
 
 def _is_mail_word(fold: str) -> bool:
-    return fold in {"mail", "mails", "email", "emails", "e-mail", "e-mails", "mailadresse",
-                    "emailadresse", "e-mailadresse", "e-mail-adresse", "mailen", "maile", "gemailt"}
+    return "mail" in fold and not fold.startswith(("mailand", "mailing"))
 
 
 def _is_phone_word(fold: str) -> bool:
@@ -235,40 +234,40 @@ def _is_phone_word(fold: str) -> bool:
             or fold in {"tel", "nummer", "rufnummer", "anzurufen", "angerufen", "telefonisch"})
 
 
-def _clauses(toks: list[_Tok]) -> list[list[_Tok]]:
-    out: list[list[_Tok]] = [[]]
+def _clauses(toks: list[_Tok]) -> list[tuple[list[_Tok], bool]]:
+    """Clauses (cut at punctuation, "aber", "oder", before "nur" / "lieber"), each with "ends in '?'"."""
+    out: list[tuple[list[_Tok], bool]] = []
+    current: list[_Tok] = []
     for tok in toks:
         if tok.fold in _CLAUSE_END:
-            out.append([tok] if tok.fold in ("nur", "lieber") else [])
+            if current:
+                out.append((current, tok.text == "?"))
+            current = [tok] if tok.fold in ("nur", "lieber") else []
         else:
-            out[-1].append(tok)
-    return [c for c in out if c]
+            current.append(tok)
+    if current:
+        out.append((current, False))
+    return out
 
 
 def _refused_channels(toks: list[_Tok]) -> tuple[bool, bool]:
-    """(no_email, no_phone) from negated channel words and "nur per …" elsewhere."""
+    """(no_email, no_phone) from negated channel words ("keine Anrufe") and "nur per Mail" / "nur anrufen"."""
     no_mail = no_phone = False
-    for clause in _clauses(toks):
+    for clause, question in _clauses(toks):
         folds = [t.fold for t in clause]
-        if any(f in _TIME_WORDS for f in folds):
-            continue
-        lead = folds[0]
+        if question or any(f in _TIME_WORDS for f in folds):
+            continue  # "Können Sie nicht einfach anrufen?", "nicht vor 10 Uhr anrufen"
         for i, fold in enumerate(folds):
             is_mail, is_phone = _is_mail_word(fold), _is_phone_word(fold)
             if not (is_mail or is_phone):
                 continue
-            near = folds[max(0, i - 3):i + 4]
-            refused = any(f in _NEGATORS for f in near)
-            if lead == "nur" and not refused:
-                # "nur anrufen" / "nur per Mail": the other channel is refused
+            refused = any(f in _NEGATORS for f in folds[max(0, i - 3):i + 4])
+            if folds[0] == "nur" and not refused:
                 no_mail = no_mail or is_phone
                 no_phone = no_phone or is_mail
-            elif refused and lead != "lieber":
+            elif refused:
                 no_mail = no_mail or is_mail
                 no_phone = no_phone or is_phone
-        if lead == "lieber" and len(folds) <= 3 and any(f in _NEGATORS for f in folds):
-            # "Telefon lieber nicht": the channel word sits in the previous clause
-            pass
     return no_mail, no_phone
 
 
@@ -291,7 +290,8 @@ _STORAGE_WORDS = re.compile(
 )
 _CONSENT_YES = re.compile(
     r"\b(einverstanden|zustimm\w*|stimme\s+(ich\s+)?zu|in\s+ordnung|erlaubt|erlaube|akzeptier\w*|gestatte\w*|"
-    r"willige\s+ein|duerfen\s+sie|darfst\s+du|koennen\s+sie|kannst\s+du|nur\s+zu|passt|geht\s+klar|okay|ok)\b"
+    r"willige\s+ein|duerfen\s+sie|darfst\s+du|koennen\s+sie|kannst\s+du|nur\s+zu|passt|geht\s+klar|okay|ok|"
+    r"von\s+mir\s+aus|meinetwegen|mach\s+ruhig|machen\s+sie\s+ruhig)\b"
 )
 _CONSENT_YES_NEGATED = re.compile(
     r"\b(nicht|kein\w*)\s+(einverstanden|zustimm\w*|erlaubt|akzeptier\w*)\b|"
@@ -307,15 +307,21 @@ _QUESTION_WORDS = re.compile(
     r"^\W*(wer|wen|wem|wie|was|wo|wohin|woher|wann|warum|wieso|weshalb|wozu|welche\w*|an\s+wen|"
     r"werden|wird|wuerden|bekommt|bekommen|kann|koennen|muss|muessen|ist|sind|gibt|geben|darf|und)\b"
 )
-_YES_IDIOM_QUESTIONS = {"warum nicht", "wieso nicht", "weshalb nicht", "klar", "ja"}
+_YES_IDIOM_QUESTIONS = {"warum nicht", "wieso nicht", "weshalb nicht", "klar", "ja", "na klar", "ok", "okay"}
+_DATA_QUESTION = re.compile(
+    r"\b(wer|wen|wem|wo|wohin|wie\s+lange|wofuer|wozu|warum|wieso|weshalb|muss|muessen|zweck|loesch\w*|"
+    r"widerruf\w*)\b"
+)
 
 
 def _counter_question(text: str) -> bool:
+    """A question about the data ("Wer bekommt die Daten?"), not "Ja. Wie geht es weiter?"."""
     for sentence in re.findall(r"[^.!?\n]*\?", text):
         folded = _fold(sentence).strip(" ?!.,")
         if folded in _YES_IDIOM_QUESTIONS:
             continue
-        if _QUESTION_WORDS.match(folded) or len(folded.split()) >= 2:
+        if _STORAGE_WORDS.search(folded) or _DATA_QUESTION.search(folded) or _QUESTION_WORDS.match(folded) \
+                and len(folded.split()) <= 3:
             return True
     return False
 
@@ -332,20 +338,32 @@ def _clause_consent(clause: str) -> bool | None:
 
 
 def _consent(text: str, asked: str | None) -> bool | None:
+    """Consent from the first clause that says yes or no, checked against every clause about the data.
+
+    Clauses about something else ("Einverstanden, aber bitte keine Werbung") do not count; a "yes" for
+    storing next to a "no" for passing on is partial consent and gives ``None``.
+    """
     folded = _fold(text)
-    about_storage = bool(_STORAGE_WORDS.search(folded))
-    if asked != "consent" and not about_storage:
+    if asked != "consent" and not _STORAGE_WORDS.search(folded):
         return None
     if _counter_question(text):
         return None
-    parts = [p.strip() for p in re.split(r"[,;.!\n]|\baber\b|\bsondern\b|\bjedoch\b", folded) if p.strip()]
-    values = {_clause_consent(p) for p in parts} - {None}
+    parts = [p.strip() for p in re.split(r"[,;.!?\n]|\baber\b|\bsondern\b|\bjedoch\b", folded) if p.strip()]
+    values: set[bool] = set()
+    first = True
+    for part in parts:
+        value = _clause_consent(part)
+        if value is None:
+            continue
+        if first or _STORAGE_WORDS.search(part) or _CONSENT_YES.search(part) or len(part.split()) <= 2:
+            values.add(value)
+        first = False
     if len(values) != 1:
         return None  # nothing clear, or partial consent ("speichern ja, weitergeben nein")
     value = values.pop()
-    if not value and re.search(r"\b(nicht|kein\w*)\s+(an\s+)?(dritte|weiter\w*)", folded) and re.search(
-        r"\b(speicher\w*|gespeichert)\b", folded
-    ) and not re.search(r"\bnicht\s+(speicher\w*|gespeichert)|nichts\s+speicher", folded):
+    if not value and re.search(r"\b(speicher\w*|gespeichert)\b", folded) and re.search(
+        r"\b(nicht|kein\w*)\s+(an\s+)?(dritte|weiter\w*)", folded
+    ) and not re.search(r"\b(nicht|nichts)\s+(\w+\s+)?(speicher\w*|gespeichert)", folded):
         return None  # "speichern, aber nicht weitergeben": partial
     return value
 
@@ -376,14 +394,15 @@ _STOP = set(
     eigentuemer eigentuemerin ansprechpartner ansprechpartnerin marketing vertrieb personal
     praktikant praktikantin azubi sekretaer sekretaerin prokurist prokuristin partner partnerin
     anfaenger anfaengerin experte expertin neuling kunde kundin mitglied vorsitzender vorsitzende
-    verantwortliche zustaendige neue neuer meinung ansicht dabei dafuer daran damit neugierig interessiert skeptisch begeistert
+    verantwortliche zustaendige neue neuer meinung ansicht dabei wieso weshalb wozu wofuer woher wohin
+    zusammen allerseits leute ca circa etwa ungefaehr dafuer daran damit neugierig interessiert skeptisch begeistert
     froh fertig bereit unterwegs erreichbar hauptsaechlich eher etwas total wirklich
     """.split()
 )
 _NOUN_SUFFIXES = ("ung", "heit", "keit", "schaft", "erin", "ling", "ismus", "itaet", "isch", "lich", "leiter",
                   "fuehrer", "berater", "inhaber", "manager", "ierte", "ierter", "chen")
 _SIGN_OFFS = re.compile(
-    r"(?:^|\n|[.!]\s*)\s*(?:viele|liebe|beste|herzliche|freundliche|schoene)?\s*(?:gruesse|gruss|grues|gruessle)"
+    r"(?:^|\n|[.!,]\s*)\s*(?:viele|liebe|beste|herzliche|freundliche|schoene)?\s*(?:gruesse|gruss|grues|gruessle)"
     r"(?:\s+(?:aus|von)\s+\w+)?\s*[,!.]?\s*|(?:^|\n|[.!]\s*)\s*(?:mfg|vg|lg|bg|mit\s+freundlichen\s+gruessen)"
     r"\s*[,!.]?\s*|(?:^|\n)\s*(?:danke|dankeschoen|vielen dank)\s*[,!.]?\s*(?=\n)"
 )
@@ -393,11 +412,15 @@ _STRONG_NAME_LEAD = re.compile(
     r"\s*[,:]?\s*"
 )
 _WEAK_NAME_LEAD = re.compile(
-    r"\b(?:hier\s+(?:ist|spricht|schreibt)|am\s+apparat\s*(?:ist)?|ich\s+bin\s+(?:die|der)|"
+    r"\b(?:hier\s+(?:ist|spricht|schreibt)|am\s+apparat\s*(?:ist)?|(?:ich\s+)?bin\s+(?:die|der)|"
+    r"kontakt\s*:|ansprechpartner\w*\s*:|ansprechperson\s*:|"
     r"sie\s+sprechen\s+mit|du\s+sprichst\s+mit|sie\s+schreiben\s+mit|es\s+schreibt(?:\s+ihnen)?)"
     r"\s*[,:]?\s*"
 )
 _ICH_BIN = re.compile(r"\bich\s+bin\s+")
+# "Ich bin Physiotherapeutin von …": endings of role nouns, checked for a lone word after "ich bin"
+_ROLE_ENDINGS = ("istin", "eutin", "ektin", "antin", "entin", "orin", "urin", "erin", "frau", "mann", "kraft", "ist",
+                 "ent", "eur", "ant", "tor", "oge", "ogin", "ling", "te", "ter")
 
 
 def _name_word(tok: _Tok, bare: bool) -> bool:
@@ -494,7 +517,7 @@ def _bare_name(toks: list[_Tok]) -> list[str]:
             "hier", "spricht", "vorname", "nachname", "und", "sehr", "guten", "tag", "sorry", "es"}
     while i < len(toks) and (toks[i].fold in skip or not toks[i].is_word):
         if toks[i].fold in ("bin", "ist") and i + 1 < len(toks) and toks[i + 1].fold not in skip \
-                and not _name_word(toks[i + 1], True):
+                and toks[i + 1].fold not in _TITLES and not _name_word(toks[i + 1], True):
             return []  # "ich bin unsicher", "das ist geheim"
         i += 1
     words, end = _name_at(toks, i, bare=True)
@@ -527,7 +550,9 @@ def _name(text: str, toks: list[_Tok], asked: str | None) -> str | None:
         i = _tok_after(toks, where, m.end())
         words, end = _name_at(toks, i, bare=False)
         follow = toks[end].fold if end < len(toks) else ""
-        if len(words) >= 2 or (words and follow in ("von", "vom", "bei", "aus", "und", ",", "hier")):
+        single = len(words) == 1 and follow in ("von", "vom", "hier", ",") \
+            and not _fold(words[0]).endswith(_ROLE_ENDINGS)
+        if len(words) >= 2 or single:
             candidates.append((where[m.start()], words))
     # "Jana Roth hier" at the start of a sentence
     for k, tok in enumerate(toks):
@@ -596,8 +621,12 @@ _GENERIC_COMPANY = {"firma", "unternehmen", "verein", "betrieb", "organisation",
                     "firmenname", "unternehmensname"}
 _COMPANY_STOP = _STOP - {"partner", "marketing", "team", "personal"} | {"uns", "mir", "facebook", "instagram"}
 _COMPANY_LEADS = re.compile(
-    r"\b(?:(?:ich\s+bin|wir\s+sind|bin|komme?|kommen)\s+)?(?:von\s+der|von\s+dem|vom|von)\s+(?=\S)|"
+    r"\b(?:ich\s+bin|wir\s+sind|bin|komme|kommen|hier|schreibe|schreiben|melde\s+mich)\b[^,.;!?\n]{0,40}?"
+    r"\b(?:von\s+der|von\s+dem|vom|von)\s+(?!beruf|zu\s+hause|hause|haus\s+aus|anfang|mir|uns)(?=\S)|"
+    r"\b(?:inhaber\w*|chef\w*|geschaeftsfuehr\w*|leiter\w*|mitarbeiter\w*|teil|mitglied)\s+"
+    r"(?:von\s+der|von\s+dem|vom|von|der|des|bei\s+der|bei)\s+|"
     r"\b(?:arbeite|arbeiten|taetig|angestellt|beschaeftigt|bin|sind|ist)\s+(?:\w+\s+)?(?:bei|beim)\s+(?:der|dem)?\s*|"
+    r"\b(?:arbeite|arbeiten|taetig)\s+(?:\w+\s+)?fuer\s+(?:die|den|das)?\s*|"
     r"\bwir\s+sind\s+(?:die|der|das)\s+|"
     r"\b(?:fuer|bei|in|aus)\s+(?:unsere[nrm]?|meine[nrm]?|die|der|den|dem)\s+(?=firma|kanzlei|praxis|agentur|"
     r"unternehmen|betrieb|verein|hotel|weingut|baeckerei|autohaus|gmbh|gruppe|werkstatt|studio|klinik|"
@@ -669,7 +698,8 @@ def _company_after(text: str, toks: list[_Tok], i: int, bare: bool) -> str | Non
         if form and span:
             span.extend(toks[k:k + form])
             break
-        if tok.text == "." and span and span[-1].text.isupper() and len(span[-1].text) <= 3:
+        if tok.text == "." and span and (span[-1].text.isupper() or span[-1].fold in _TITLES) \
+                and len(span[-1].text) <= 4:
             span.append(tok)  # "Dr. Oetker"
             k += 1
             continue
@@ -745,7 +775,7 @@ def _company(text: str, toks: list[_Tok], asked: str | None) -> str | None:
     if candidates:
         best = max(candidates, key=lambda c: (c[0], len(c[1])))[1]
         return _prefer_longest_same_start(candidates, best)
-    if asked == "company":
+    if asked == "company" and not _COUNT_WORDS.search(folded):
         segment = _company_segment(toks)
         if segment:
             return _company_after(text, segment, 0, bare=True)

@@ -214,7 +214,56 @@ MIXED_CASES = [
      {"contact_name": "Markus Vogel", "company": "Vogel Events GmbH", "phone": "+492219876543"}),
 ]
 
-ALL_CASES = NAME_CASES + COMPANY_CASES + EMAIL_CASES + PHONE_CASES + CONSENT_CASES + MIXED_CASES
+# A second round, written after the first implementation (each one failed or was checked by hand then)
+MORE_CASES = [
+    ("Ich heiße Müller", N, {"contact_name": "Müller"}),
+    ("Meier, Klaus", C, {"contact_name": "Klaus Meier"}),
+    ("Ich bin Frau Schulze", C, {"contact_name": "Schulze"}),
+    ("Herr Dr. Hofmann hier", N, {"contact_name": "Hofmann"}),
+    ("hi, bin der Max von der Firma Huber", N, {"contact_name": "Max", "company": "Huber"}),
+    ("Hier schreibt Katrin Böhm von der Böhm Steuerberatung", N,
+     {"contact_name": "Katrin Böhm", "company": "Böhm Steuerberatung"}),
+    ("Ich bin Markus, Inhaber vom Café Sonne", N, {"contact_name": "Markus", "company": "Café Sonne"}),
+    ("Danke, Gruß Peter Schulz", N, {"contact_name": "Peter Schulz"}),
+    ("Kontakt: Frau Petra Klein, p.klein@klein-partner.de", N,
+     {"contact_name": "Petra Klein", "email": "p.klein@klein-partner.de"}),
+    ("Sie sprechen mit Herrn Yilmaz", N, {"contact_name": "Yilmaz"}),
+    ("Wieso?", C, {}),
+    ("Hallo zusammen", C, {}),
+    ("Ich bin Physiotherapeutin und habe eine eigene Praxis", N, {}),
+    ("Ich bin Architektin bei einem kleinen Büro", N, {}),
+    ("Ich bin 45 und selbständig", N, {}),
+    ("Viele Grüße von Jana", N, {}),
+    ("ich bin die Geschäftsführerin der Mayer GmbH", N, {"company": "Mayer GmbH"}),
+    ("Ich bin zuständig für Marketing bei der Lindner AG", N, {"company": "Lindner AG"}),
+    ("Ich bin von Beruf Tischler", N, {}),
+    ("Die Praxis Dr. Lang", "company", {"company": "Praxis Dr. Lang"}),
+    ("Ich arbeite für die Stadt Köln", N, {"company": "Stadt Köln"}),
+    ("Wir sind ca. 20 Mitarbeiter", "company", {}),
+    ("Wir sind eine Zahnarztpraxis", N, {}),
+    ("Wir, die Becker Dental GmbH, suchen eine Schulung", N, {"company": "Becker Dental GmbH"}),
+    ("Hallo! Ich bin Jens vom Sportverein TuS Altenberg e.V.", N,
+     {"contact_name": "Jens", "company": "Sportverein TuS Altenberg e.V."}),
+    ("Tel.: 06221 / 12 34 56", N, {"phone": "+496221123456"}),
+    ("030 / 89 00 12 - 34", "phone", {"phone": "+493089001234"}),
+    ("Termin am 12.03. um 14 Uhr", N, {}),
+    ("Postleitzahl 80331", N, {}),
+    ("jim at example dot com", "email", {"email": "jim@example.com"}),
+    ("Mail ist anna@gmx.de – nein warte, anna.k@gmx.de", N, {"email": "anna.k@gmx.de"}),
+    ("Einverstanden, aber bitte keine Werbung", "consent", {"consent": True}),
+    ("Ja, gerne. Und wie geht es weiter?", "consent", {"consent": True}),
+    ("Darf ich mir das noch überlegen?", "consent", {}),
+    ("Ich stimme nicht zu", "consent", {"consent": False}),
+    ("Von mir aus", "consent", {"consent": True}),
+    ("Meine Daten bitte nicht weitergeben", N, {"consent": False}),
+    ("Lieber keine Anrufe", N, {"no_phone": True}),
+    ("Ich habe keine E-Mail", N, {"no_email": True}),
+    ("Können Sie mich nicht einfach anrufen?", N, {}),
+    ("Meine Mail: anna.meyer@gmx.de und Tel 0171 2345678. Gruß Anna Meyer", N,
+     {"email": "anna.meyer@gmx.de", "phone": "+491712345678", "contact_name": "Anna Meyer"}),
+]
+
+ALL_CASES = NAME_CASES + COMPANY_CASES + EMAIL_CASES + PHONE_CASES + CONSENT_CASES + MIXED_CASES + MORE_CASES
 
 
 @pytest.mark.parametrize(("text", "asked", "expected"), ALL_CASES)
