@@ -43,7 +43,8 @@ NO_COMPANY = "–"
 # ---------------------------------------------------------------------------
 
 _WORD = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*"
-_TOKEN_RE = re.compile(rf"{_WORD}|\d+|\n|[^\w\s]")
+# An initial ("J. Roth") is one token; "e.V." stays four ("e", ".", "V", ".") for the legal forms.
+_TOKEN_RE = re.compile(rf"[A-ZÄÖÜ]\.(?=[ \t]+[A-ZÄÖÜ])|{_WORD}|\d+|\n|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,8 @@ _PHONE_RUN = re.compile(r"(?:\+|\(\s*\+?)?\d[\d \u00a0()/.\-]*\d")
 _DATE_RE = re.compile(r"\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?|\d{4}-\d{2}-\d{2}")
 _TRUNK_IN_BRACKETS = re.compile(r"\(\s*0\s*\)")
 _PHONE_LABEL = re.compile(
-    r"(tel|telefon\w*|fon|mobil\w*|handy\w*|nummer|rufnummer|durchwahl|erreichbar|anrufen|whatsapp)\W*$",
+    r"(tel|telefon\w*|fon|mobil\w*|handy\w*|\w*nummer|durchwahl|erreichbar|anrufen|whatsapp)"
+    r"(?:\W+(?:ist|lautet|waere|unter|am\s+besten|tagsueber))*\W*$",
     re.IGNORECASE,
 )
 MIN_NATIONAL_DIGITS = 6
@@ -216,11 +218,12 @@ def _phones(text: str, asked: str | None) -> tuple[list[str], list[tuple[int, in
 
 _CLAUSE_END = {",", ";", ".", "!", "?", ":", "\n", "aber", "sondern", "jedoch", "oder", "nur", "lieber"}
 _NEGATORS = {"kein", "keine", "keinen", "keiner", "keinem", "nicht", "nichts", "ohne", "nie", "ungern"}
-_TIME_WORDS = {"vor", "nach", "ab", "bis", "zwischen", "uhr", "morgens", "abends", "mittags", "vormittags",
+# A clause with one of these is a restriction or a remark ("nicht vor 10 Uhr", "nicht zur Hand"), no refusal
+_NOT_A_REFUSAL = {"vor", "nach", "ab", "bis", "zwischen", "uhr", "morgens", "abends", "mittags", "vormittags",
                "nachmittags", "montag", "montags", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag",
                "sonntag", "wochenende", "heute", "morgen", "gleich", "sofort", "jetzt", "mehr", "so", "oft",
-               "zu", "erreichbar"}
-_REFUSE_BARE = ("nein", "nee", "noe", "keine", "kein", "keins", "habe ich nicht", "hab ich nicht",
+               "zu", "erreichbar", "aktuell", "parat", "hand", "dabei", "sicher", "ob"}
+_REFUSE_BARE = ("keine angabe", "keine angaben", "nein", "nee", "noe", "keine", "kein", "keins", "habe ich nicht", "hab ich nicht",
                 "lieber nicht", "moechte ich nicht", "will ich nicht", "nicht angeben", "brauchen sie nicht",
                 "gibt es nicht", "gibts nicht", "nicht noetig", "ungern", "ohne", "-", "–", "nix")
 
@@ -255,7 +258,7 @@ def _refused_channels(toks: list[_Tok]) -> tuple[bool, bool]:
     no_mail = no_phone = False
     for clause, question in _clauses(toks):
         folds = [t.fold for t in clause]
-        if question or any(f in _TIME_WORDS for f in folds):
+        if question or any(f in _NOT_A_REFUSAL for f in folds):
             continue  # "Können Sie nicht einfach anrufen?", "nicht vor 10 Uhr anrufen"
         for i, fold in enumerate(folds):
             is_mail, is_phone = _is_mail_word(fold), _is_phone_word(fold)
@@ -291,7 +294,8 @@ _STORAGE_WORDS = re.compile(
 _CONSENT_YES = re.compile(
     r"\b(einverstanden|zustimm\w*|stimme\s+(ich\s+)?zu|in\s+ordnung|erlaubt|erlaube|akzeptier\w*|gestatte\w*|"
     r"willige\s+ein|duerfen\s+sie|darfst\s+du|koennen\s+sie|kannst\s+du|nur\s+zu|passt|geht\s+klar|okay|ok|"
-    r"von\s+mir\s+aus|meinetwegen|mach\s+ruhig|machen\s+sie\s+ruhig)\b"
+    r"von\s+mir\s+aus|meinetwegen|mach\s+ruhig|machen\s+sie\s+ruhig|du\s+darfst|sie\s+duerfen|ihr\s+duerft|"
+    r"duerft\s+ihr|du\s+kannst|sie\s+koennen)\b"
 )
 _CONSENT_YES_NEGATED = re.compile(
     r"\b(nicht|kein\w*)\s+(einverstanden|zustimm\w*|erlaubt|akzeptier\w*)\b|"
@@ -395,7 +399,7 @@ _STOP = set(
     praktikant praktikantin azubi sekretaer sekretaerin prokurist prokuristin partner partnerin
     anfaenger anfaengerin experte expertin neuling kunde kundin mitglied vorsitzender vorsitzende
     verantwortliche zustaendige neue neuer meinung ansicht dabei wieso weshalb wozu wofuer woher wohin
-    zusammen allerseits leute ca circa etwa ungefaehr dafuer daran damit neugierig interessiert skeptisch begeistert
+    zusammen allerseits nennen nenn leute ca circa etwa ungefaehr social media online digital angabe angaben dafuer daran damit neugierig interessiert skeptisch begeistert
     froh fertig bereit unterwegs erreichbar hauptsaechlich eher etwas total wirklich
     """.split()
 )
@@ -403,17 +407,19 @@ _NOUN_SUFFIXES = ("ung", "heit", "keit", "schaft", "erin", "ling", "ismus", "ita
                   "fuehrer", "berater", "inhaber", "manager", "ierte", "ierter", "chen")
 _SIGN_OFFS = re.compile(
     r"(?:^|\n|[.!,]\s*)\s*(?:viele|liebe|beste|herzliche|freundliche|schoene)?\s*(?:gruesse|gruss|grues|gruessle)"
-    r"(?:\s+(?:aus|von)\s+\w+)?\s*[,!.]?\s*|(?:^|\n|[.!]\s*)\s*(?:mfg|vg|lg|bg|mit\s+freundlichen\s+gruessen)"
-    r"\s*[,!.]?\s*|(?:^|\n)\s*(?:danke|dankeschoen|vielen dank)\s*[,!.]?\s*(?=\n)"
+    r"(?:\s+(?:aus|von)\s+\w+)?\s*[,!.]?\s*(?:(?:ihre?|eure?|deine?)\s+)?|(?:^|\n|[.!]\s*)\s*(?:mfg|vg|lg|bg|mit\s+freundlichen\s+gruessen)"
+    r"\s*[,!.]?\s*|(?:^|\n)\s*(?:danke|dankeschoen|vielen dank)\s*[,!.]?\s*(?=\n)|"
+    r"(?:^|\n|[.!]\s*)\s*(?:bis\s+bald|bis\s+dann|bis\s+spaeter|(?:vielen\s+)?dank\w*\s+(?:im\s+voraus|vorab)|ciao|"
+    r"tschuess|cheers|servus)\s*[,!.]?\s*(?:\n|,\s*|!\s*)"
 )
 _STRONG_NAME_LEAD = re.compile(
     r"\b(?:ich\s+heisse|ich\s+heiss|ich\s+heise|ich\s+hiess|mein\s+name\s+(?:ist|lautet|waere)|"
-    r"meine?\s+name\s*(?::|ist)|name\s*:|man\s+nennt\s+mich|nennen\s+sie\s+mich|vor-?\s*und\s+nachname\s*:?)"
+    r"meine?\s+name\s*(?::|ist)|name\s*:|man\s+nennt\s+mich|mein\s+nahme\s+ist|nennen\s+sie\s+mich|vor-?\s*und\s+nachname\s*:?)"
     r"\s*[,:]?\s*"
 )
 _WEAK_NAME_LEAD = re.compile(
     r"\b(?:hier\s+(?:ist|spricht|schreibt)|am\s+apparat\s*(?:ist)?|(?:ich\s+)?bin\s+(?:die|der)|"
-    r"kontakt\s*:|ansprechpartner\w*\s*:|ansprechperson\s*:|"
+    r"kontakt\s*:|ansprechpartner\w*\s*:|ansprechperson\s*:|mich\s+(?=\S+(?:\s+\S+)?\s+nennen\b)|"
     r"sie\s+sprechen\s+mit|du\s+sprichst\s+mit|sie\s+schreiben\s+mit|es\s+schreibt(?:\s+ihnen)?)"
     r"\s*[,:]?\s*"
 )
@@ -542,7 +548,13 @@ def _name(text: str, toks: list[_Tok], asked: str | None) -> str | None:
     # A lead-in: ich heiße / mein Name ist (any case) / hier ist / ich bin die … (capitalised)
     for pattern, bare in ((_STRONG_NAME_LEAD, True), (_WEAK_NAME_LEAD, asked == "contact_name")):
         for m in pattern.finditer(folded):
-            words, _end = _name_at(toks, _tok_after(toks, where, m.end()), bare=bare)
+            start = _tok_after(toks, where, m.end())
+            if start < len(toks) and toks[start].fold in ("der", "die"):
+                start += 1  # "hier ist der Sven"
+            words, end = _name_at(toks, start, bare=bare)
+            if pattern is _STRONG_NAME_LEAD and len(words) == 1 and end + 1 < len(toks) and toks[end].text == "," \
+                    and _name_word(toks[end + 1], bare) and (end + 2 == len(toks) or not toks[end + 2].is_word):
+                words = [toks[end + 1].text, words[0]]  # "Name: Petersen, Sven"
             if words:
                 candidates.append((where[m.start()], words))
     # "ich bin Jan Wolf (von …)": two name words, or one followed by von / vom / bei / aus
@@ -550,6 +562,8 @@ def _name(text: str, toks: list[_Tok], asked: str | None) -> str | None:
         i = _tok_after(toks, where, m.end())
         words, end = _name_at(toks, i, bare=False)
         follow = toks[end].fold if end < len(toks) else ""
+        if end < len(toks) and toks[end].is_word and toks[end].capitalised and toks[end].fold not in _PARTICLES:
+            continue  # "Ich bin Social Media Managerin"
         single = len(words) == 1 and follow in ("von", "vom", "hier", ",") \
             and not _fold(words[0]).endswith(_ROLE_ENDINGS)
         if len(words) >= 2 or single:
@@ -617,24 +631,27 @@ _LEGAL_FIRST = {form[0] for form in _LEGAL_FORMS}
 _COMPANY_JOINERS = {"&", "+", "und", "-", "'", "’"}
 _COMPANY_INNER = {"für", "fuer", "der", "die", "das", "am", "an", "im", "zum", "zur", "und", "von", "vom", "&",
                   "+", "-", "de", "la", "of", "the"}
-_GENERIC_COMPANY = {"firma", "unternehmen", "verein", "betrieb", "organisation", "company", "arbeitgeber",
+_GENERIC_COMPANY = {"firma", "fa", "unternehmen", "verein", "betrieb", "organisation", "company", "arbeitgeber",
                     "firmenname", "unternehmensname"}
 _COMPANY_STOP = _STOP - {"partner", "marketing", "team", "personal"} | {"uns", "mir", "facebook", "instagram"}
-_COMPANY_LEADS = re.compile(
+# Weak lead-ins ("von der …", "wir sind die …") need two words, a business word or "Firma" after them:
+# "Ich komme von der Uni" and "Wir sind die Größten" name no company.
+_WEAK_COMPANY_LEADS = re.compile(
     r"\b(?:ich\s+bin|wir\s+sind|bin|komme|kommen|hier|schreibe|schreiben|melde\s+mich)\b[^,.;!?\n]{0,40}?"
     r"\b(?:von\s+der|von\s+dem|vom|von)\s+(?!beruf|zu\s+hause|hause|haus\s+aus|anfang|mir|uns)(?=\S)|"
-    r"\b(?:inhaber\w*|chef\w*|geschaeftsfuehr\w*|leiter\w*|mitarbeiter\w*|teil|mitglied)\s+"
-    r"(?:von\s+der|von\s+dem|vom|von|der|des|bei\s+der|bei)\s+|"
+    r"\bwir\s+sind\s+(?:die|der|das)\s+"
+)
+_STRONG_COMPANY_LEADS = re.compile(
+    r"\b(?:inhaber\w*|chef\w*|geschaeftsfuehr\w*|mitarbeiter\w*)\s+(?:von\s+der|von\s+dem|vom|von|bei\s+der|bei)\s+|"
     r"\b(?:arbeite|arbeiten|taetig|angestellt|beschaeftigt|bin|sind|ist)\s+(?:\w+\s+)?(?:bei|beim)\s+(?:der|dem)?\s*|"
     r"\b(?:arbeite|arbeiten|taetig)\s+(?:\w+\s+)?fuer\s+(?:die|den|das)?\s*|"
-    r"\bwir\s+sind\s+(?:die|der|das)\s+|"
     r"\b(?:fuer|bei|in|aus)\s+(?:unsere[nrm]?|meine[nrm]?|die|der|den|dem)\s+(?=firma|kanzlei|praxis|agentur|"
     r"unternehmen|betrieb|verein|hotel|weingut|baeckerei|autohaus|gmbh|gruppe|werkstatt|studio|klinik|"
     r"stiftung|schule|restaurant|apotheke|buero|manufaktur|brauerei|laden|shop)|"
     r"\b(?:unsere|meine|die)\s+(?:firma|unternehmen|kanzlei|praxis|agentur)\s+(?:heisst|ist|nennt\s+sich)\s+|"
     r"\b(?:firma|unternehmen|firmenname|arbeitgeber)\s*(?::|ist|heisst|lautet)\s*|"
     r"\b(?:bei\s+der|bei\s+dem|von\s+der)\s+(?=firma)|"
-    r"\bfirma\s+"
+    r"\bfirma\s+|\bfa\s*\.\s*"
 )
 _PRIVATE = re.compile(
     r"^\W*(privat|privatperson|keine?|keins|nein|ohne|-|–|nix|gibt\s+es\s+nicht|gibt\s+keine|"
@@ -688,7 +705,8 @@ def _join(text: str, toks: list[_Tok]) -> str:
 
 def _company_after(text: str, toks: list[_Tok], i: int, bare: bool) -> str | None:
     """The company starting at token ``i`` (generic words such as "Firma" dropped)."""
-    while i < len(toks) and toks[i].fold in _GENERIC_COMPANY | {"der", "die", "das", "dem", ":"}:
+    while i < len(toks) and (toks[i].fold in _GENERIC_COMPANY | {"der", "die", "das", "dem", ":"}
+                             or toks[i].text == "." and i > 0 and toks[i - 1].fold == "fa"):
         i += 1
     span: list[_Tok] = []
     k = i
@@ -767,10 +785,16 @@ def _company(text: str, toks: list[_Tok], asked: str | None) -> str | None:
     if asked == "company" and _UNKNOWN_OR_REFUSED.search(folded):
         return None
     candidates = _companies_with_forms(text, toks)
-    for m in _COMPANY_LEADS.finditer(folded):
-        i = _tok_after(toks, where, m.end())
-        name = _company_after(text, toks, i, bare=False)
-        if name and not _not_a_company(name):
+    for pattern in (_STRONG_COMPANY_LEADS, _WEAK_COMPANY_LEADS):
+        for m in pattern.finditer(folded):
+            i = _tok_after(toks, where, m.end())
+            name = _company_after(text, toks, i, bare=False)
+            if not name or _not_a_company(name):
+                continue
+            generic = i < len(toks) and toks[i].fold in _GENERIC_COMPANY
+            if pattern is _WEAK_COMPANY_LEADS and not generic and " " not in name \
+                    and not _fold(name).endswith(_BUSINESS_ENDINGS):
+                continue
             candidates.append((where[m.start()], name))
     if candidates:
         best = max(candidates, key=lambda c: (c[0], len(c[1])))[1]
@@ -788,7 +812,11 @@ def _prefer_longest_same_start(candidates: list[tuple[int, str]], best: str) -> 
     return max(same, key=len) if same else best
 
 
-_COUNT_WORDS = re.compile(r"\b(personen|leute|mitarbeit\w*|teilnehm\w*|kolleg\w*|menschen|euro|eur|uhr|jahre?n?)\b")
+_COUNT_WORDS = re.compile(
+    r"(\d|\b(?:ca|circa|etwa|zwei|drei|vier|fuenf|sechs|sieben|acht|neun|zehn|elf|zwoelf|zwanzig|dreissig|"
+    r"vierzig|fuenfzig|hundert))\W*\s*(personen|leute|mitarbeit\w*|teilnehm\w*|kolleg\w*|menschen|euro|eur|"
+    r"uhr|jahre?n?)\b"
+)
 
 
 def _not_a_company(name: str) -> bool:

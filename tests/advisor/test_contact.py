@@ -263,7 +263,50 @@ MORE_CASES = [
      {"email": "anna.meyer@gmx.de", "phone": "+491712345678", "contact_name": "Anna Meyer"}),
 ]
 
-ALL_CASES = NAME_CASES + COMPANY_CASES + EMAIL_CASES + PHONE_CASES + CONSENT_CASES + MIXED_CASES + MORE_CASES
+# A third round: typos, du-form, spelled and formatted numbers, sign-offs
+THIRD_CASES = [
+    ("mein nahme ist Tom Kraus", N, {"contact_name": "Tom Kraus"}),
+    ("ich heise Tom Kraus", N, {"contact_name": "Tom Kraus"}),
+    ("du kannst mich Tom nennen", C, {"contact_name": "Tom"}),
+    ("Hallo, hier ist der Sven", N, {"contact_name": "Sven"}),
+    ("Name: Petersen, Sven", N, {"contact_name": "Sven Petersen"}),
+    ("S. Petersen", C, {"contact_name": "S. Petersen"}),
+    ("Gruss\nJ. Roth", N, {"contact_name": "J. Roth"}),
+    ("Grüße, Ihre Jana Roth", N, {"contact_name": "Jana Roth"}),
+    ("Bis bald, Anna", N, {"contact_name": "Anna"}),
+    ("Danke im Voraus!\nMarkus", N, {"contact_name": "Markus"}),
+    ("Moin, Sven hier von Nordlicht Events", "opening", {"contact_name": "Sven", "company": "Nordlicht Events"}),
+    ("Guten Tag, mein Name ist Katharina Schmidt-Weber und ich leite das Marketing bei der Hansa Reisen GmbH.",
+     "opening", {"contact_name": "Katharina Schmidt-Weber", "company": "Hansa Reisen GmbH"}),
+    ("Ich bin Social Media Managerin", N, {}),
+    ("Ich bin Leiterin der Kommunikation", N, {}),
+    ("Ich bin Teil des Marketing-Teams", N, {}),
+    ("Wir sind die Größten in der Region", N, {}),
+    ("Ich komme von der Uni", N, {}),
+    ("Wir sind von der Idee begeistert", N, {}),
+    ("bei der Fa. Schulz", "company", {"company": "Schulz"}),
+    ("Steuerbüro Klein & Kollegen", "company", {"company": "Steuerbüro Klein & Kollegen"}),
+    ("firma mueller gmbh", N, {"company": "mueller gmbh"}),
+    ("Das ist der Landgasthof Krone in Murrhardt", "company", {"company": "Landgasthof Krone"}),
+    ("Ich bin Freiberufler", "company", {}),
+    ("du darfst meine daten speichern", N, {"consent": True}),
+    ("Jo, passt scho", "consent", {"consent": True}),
+    ("Nö, lieber nicht", "consent", {"consent": False}),
+    ("Ja, aber nicht an Dritte weitergeben", "consent", {}),
+    ("Datenschutz ist mir wichtig, bitte nichts speichern", N, {"consent": False}),
+    ("keine Einwände", "consent", {"consent": True}),
+    ("meine handynummer lautet 0152-3344556", N, {"phone": "+491523344556"}),
+    ("+43 (0) 1 234 5678", "phone", {"phone": "+4312345678"}),
+    ("0041 44 123 45 67", "phone", {"phone": "+41441234567"}),
+    ("anna.meyer(at)gmx(dot)de", "email", {"email": "anna.meyer@gmx.de"}),
+    ("mail: anna@gmx,de", "email", {}),
+    ("Meine Nummer ist noch nicht aktuell", N, {}),
+    ("Keine Angabe", "phone", {"no_phone": True}),
+]
+
+ALL_CASES = (
+    NAME_CASES + COMPANY_CASES + EMAIL_CASES + PHONE_CASES + CONSENT_CASES + MIXED_CASES + MORE_CASES + THIRD_CASES
+)
 
 
 @pytest.mark.parametrize(("text", "asked", "expected"), ALL_CASES)
