@@ -2,8 +2,9 @@
 
 ``text`` (normalisation, tokens, negation-aware phrase matching), ``numbers``, ``participants``,
 ``answers`` (yes / no with nuance), ``contact`` (name, company, e-mail, phone, consent in any message),
-``platforms``, ``focus`` (focus and experience), ``departments``, and ``interpret`` (one answer read for one criterion, corrections). Pure Python: must not import rasa or
-rasa_sdk, nor any package of this project but ``advisor``.
+``platforms``, ``focus`` (focus and experience), ``departments``, and ``interpret`` (one answer read for
+one criterion, corrections). Pure Python: must not import rasa or rasa_sdk, nor any package of this project
+but ``advisor``.
 """
 from advisor.german.answers import parse_yes_no
 from advisor.german.contact import read_contact

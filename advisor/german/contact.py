@@ -219,12 +219,16 @@ def _phones(text: str, asked: str | None) -> tuple[list[str], list[tuple[int, in
 _CLAUSE_END = {",", ";", ".", "!", "?", ":", "\n", "aber", "sondern", "jedoch", "oder", "nur", "lieber"}
 _NEGATORS = {"kein", "keine", "keinen", "keiner", "keinem", "nicht", "nichts", "ohne", "nie", "ungern"}
 # A clause with one of these is a restriction or a remark ("nicht vor 10 Uhr", "nicht zur Hand"), no refusal
-_NOT_A_REFUSAL = {"vor", "nach", "ab", "bis", "zwischen", "uhr", "morgens", "abends", "mittags", "vormittags",
-               "nachmittags", "montag", "montags", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag",
-               "sonntag", "wochenende", "heute", "morgen", "gleich", "sofort", "jetzt", "mehr", "so", "oft",
-               "zu", "erreichbar", "aktuell", "parat", "hand", "dabei", "sicher", "ob"}
-_REFUSE_BARE = ("keine angabe", "keine angaben", "nein", "nee", "noe", "keine", "kein", "keins", "habe ich nicht", "hab ich nicht",
-                "lieber nicht", "moechte ich nicht", "will ich nicht", "nicht angeben", "brauchen sie nicht",
+_NOT_A_REFUSAL = {
+    "vor", "nach", "ab", "bis", "zwischen", "uhr", "morgens", "abends", "mittags", "vormittags", "nachmittags",
+    "montag", "montags", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "wochenende",
+    "heute", "morgen", "gleich", "sofort", "jetzt", "mehr", "so", "oft", "zu", "erreichbar", "aktuell", "parat",
+    "hand", "dabei", "sicher", "ob",
+}
+# A bare answer to the e-mail or phone question that refuses the channel
+_REFUSE_BARE = ("keine angabe", "keine angaben", "nein", "nee", "noe", "keine", "kein", "keins", "habe ich nicht",
+                "hab ich nicht", "lieber nicht", "moechte ich nicht", "will ich nicht", "nicht angeben",
+                "brauchen sie nicht",
                 "gibt es nicht", "gibts nicht", "nicht noetig", "ungern", "ohne", "-", "–", "nix")
 
 
@@ -399,7 +403,8 @@ _STOP = set(
     praktikant praktikantin azubi sekretaer sekretaerin prokurist prokuristin partner partnerin
     anfaenger anfaengerin experte expertin neuling kunde kundin mitglied vorsitzender vorsitzende
     verantwortliche zustaendige neue neuer meinung ansicht dabei wieso weshalb wozu wofuer woher wohin
-    zusammen allerseits nennen nenn leute ca circa etwa ungefaehr social media online digital angabe angaben dafuer daran damit neugierig interessiert skeptisch begeistert
+    zusammen allerseits nennen nenn leute ca circa etwa ungefaehr social media online digital angabe angaben
+    dafuer daran damit neugierig interessiert skeptisch begeistert
     froh fertig bereit unterwegs erreichbar hauptsaechlich eher etwas total wirklich
     """.split()
 )
@@ -407,14 +412,16 @@ _NOUN_SUFFIXES = ("ung", "heit", "keit", "schaft", "erin", "ling", "ismus", "ita
                   "fuehrer", "berater", "inhaber", "manager", "ierte", "ierter", "chen")
 _SIGN_OFFS = re.compile(
     r"(?:^|\n|[.!,]\s*)\s*(?:viele|liebe|beste|herzliche|freundliche|schoene)?\s*(?:gruesse|gruss|grues|gruessle)"
-    r"(?:\s+(?:aus|von)\s+\w+)?\s*[,!.]?\s*(?:(?:ihre?|eure?|deine?)\s+)?|(?:^|\n|[.!]\s*)\s*(?:mfg|vg|lg|bg|mit\s+freundlichen\s+gruessen)"
-    r"\s*[,!.]?\s*|(?:^|\n)\s*(?:danke|dankeschoen|vielen dank)\s*[,!.]?\s*(?=\n)|"
+    r"(?:\s+(?:aus|von)\s+\w+)?\s*[,!.]?\s*(?:(?:ihre?|eure?|deine?)\s+)?|"
+    r"(?:^|\n|[.!]\s*)\s*(?:mfg|vg|lg|bg|mit\s+freundlichen\s+gruessen)\s*[,!.]?\s*|"
+    r"(?:^|\n)\s*(?:danke|dankeschoen|vielen dank)\s*[,!.]?\s*(?=\n)|"
     r"(?:^|\n|[.!]\s*)\s*(?:bis\s+bald|bis\s+dann|bis\s+spaeter|(?:vielen\s+)?dank\w*\s+(?:im\s+voraus|vorab)|ciao|"
     r"tschuess|cheers|servus)\s*[,!.]?\s*(?:\n|,\s*|!\s*)"
 )
 _STRONG_NAME_LEAD = re.compile(
     r"\b(?:ich\s+heisse|ich\s+heiss|ich\s+heise|ich\s+hiess|mein\s+name\s+(?:ist|lautet|waere)|"
-    r"meine?\s+name\s*(?::|ist)|name\s*:|man\s+nennt\s+mich|mein\s+nahme\s+ist|nennen\s+sie\s+mich|vor-?\s*und\s+nachname\s*:?)"
+    r"meine?\s+name\s*(?::|ist)|name\s*:|man\s+nennt\s+mich|mein\s+nahme\s+ist|nennen\s+sie\s+mich|"
+    r"vor-?\s*und\s+nachname\s*:?)"
     r"\s*[,:]?\s*"
 )
 _WEAK_NAME_LEAD = re.compile(
@@ -425,12 +432,12 @@ _WEAK_NAME_LEAD = re.compile(
 )
 _ICH_BIN = re.compile(r"\bich\s+bin\s+")
 # "Ich bin Physiotherapeutin von …": endings of role nouns, checked for a lone word after "ich bin"
-_ROLE_ENDINGS = ("istin", "eutin", "ektin", "antin", "entin", "orin", "urin", "erin", "frau", "mann", "kraft", "ist",
-                 "ent", "eur", "ant", "tor", "oge", "ogin", "ling", "te", "ter")
+_ROLE_ENDINGS = ("istin", "eutin", "ektin", "antin", "entin", "orin", "urin", "erin", "frau", "mann", "kraft",
+                 "ist", "ent", "eur", "ant", "tor", "oge", "ogin", "ling", "te", "ter")
 
 
 def _name_word(tok: _Tok, bare: bool) -> bool:
-    if not tok.is_word or len(tok.text) < 2 and not tok.text.isupper():
+    if not tok.is_word or (len(tok.text) < 2 and not tok.text.isupper()):
         return False
     fold = tok.fold
     if fold in _STOP or fold in _TITLES:
@@ -934,5 +941,6 @@ def read_contact(text: str, asked: str | None = None) -> dict[str, object]:
 
 
 def _has_lead_in(text: str) -> bool:
+    """While e-mail, phone or consent is asked, a name or company is read only after a lead-in."""
     folded = _fold(text)
     return bool(re.search(r"\b(heisse|name|hier ist|ich bin|firma|gmbh|wir sind|gruesse|gruss)\b", folded))
