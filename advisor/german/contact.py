@@ -173,6 +173,13 @@ _PHONE_LABEL = re.compile(
     r"(?:\W+(?:ist|lautet|waere|unter|am\s+besten|tagsueber))*\W*$",
     re.IGNORECASE,
 )
+# Numbers right after these are fax, order, customer, tax or bank numbers, never the phone
+_NOT_PHONE_LABEL = re.compile(
+    r"\b(fax|telefax|bestell\w*|kunden\w*|rechnungs\w*|auftrags\w*|steuer\w*|konto\w*|iban|bic|ust\w*|"
+    r"vorgangs\w*|referenz\w*|artikel\w*|order\w*|ticket\w*|mitglieds\w*|plz|postleitzahl|hausnummer|"
+    r"vertrags\w*|registernummer|hrb|hra)\W*(?:nr|nummer)?\W*$",
+    re.IGNORECASE,
+)
 MIN_NATIONAL_DIGITS = 6
 
 
@@ -204,6 +211,8 @@ def _phones(text: str, asked: str | None) -> tuple[list[str], list[tuple[int, in
     spans: list[tuple[int, int]] = []
     for m in _PHONE_RUN.finditer(text):
         before = text[max(0, m.start() - 30):m.start()]
+        if _NOT_PHONE_LABEL.search(before):
+            continue
         labelled = asked == "phone" or bool(_PHONE_LABEL.search(before))
         phone = _phone_of(m.group(), labelled)
         if phone:
@@ -299,7 +308,7 @@ _CONSENT_YES = re.compile(
     r"\b(einverstanden|zustimm\w*|stimme\s+(ich\s+)?zu|in\s+ordnung|erlaubt|erlaube|akzeptier\w*|gestatte\w*|"
     r"willige\s+ein|duerfen\s+sie|darfst\s+du|koennen\s+sie|kannst\s+du|nur\s+zu|passt|geht\s+klar|okay|ok|"
     r"von\s+mir\s+aus|meinetwegen|mach\s+ruhig|machen\s+sie\s+ruhig|du\s+darfst|sie\s+duerfen|ihr\s+duerft|"
-    r"duerft\s+ihr|du\s+kannst|sie\s+koennen)\b"
+    r"duerft\s+ihr|du\s+kannst|sie\s+koennen|na\s+gut|na\s+schoen|wenn\s+es\s+sein\s+muss|wenns\s+sein\s+muss)\b"
 )
 _CONSENT_YES_NEGATED = re.compile(
     r"\b(nicht|kein\w*)\s+(einverstanden|zustimm\w*|erlaubt|akzeptier\w*)\b|"
@@ -315,6 +324,7 @@ _QUESTION_WORDS = re.compile(
     r"^\W*(wer|wen|wem|wie|was|wo|wohin|woher|wann|warum|wieso|weshalb|wozu|welche\w*|an\s+wen|"
     r"werden|wird|wuerden|bekommt|bekommen|kann|koennen|muss|muessen|ist|sind|gibt|geben|darf|und)\b"
 )
+_CONDITIONAL = re.compile(r"\b(nur\s+wenn|nur\s+falls|sofern|solange|vorausgesetzt|unter\s+der\s+bedingung)\b")
 _YES_IDIOM_QUESTIONS = {"warum nicht", "wieso nicht", "weshalb nicht", "klar", "ja", "na klar", "ok", "okay"}
 _DATA_QUESTION = re.compile(
     r"\b(wer|wen|wem|wo|wohin|wie\s+lange|wofuer|wozu|warum|wieso|weshalb|muss|muessen|zweck|loesch\w*|"
@@ -354,8 +364,8 @@ def _consent(text: str, asked: str | None) -> bool | None:
     folded = _fold(text)
     if asked != "consent" and not _STORAGE_WORDS.search(folded):
         return None
-    if _counter_question(text):
-        return None
+    if _counter_question(text) or _CONDITIONAL.search(folded):
+        return None  # "Wer bekommt die Daten?", "nur wenn Sie nichts weitergeben"
     parts = [p.strip() for p in re.split(r"[,;.!?\n]|\baber\b|\bsondern\b|\bjedoch\b", folded) if p.strip()]
     values: set[bool] = set()
     first = True
@@ -426,7 +436,7 @@ _STRONG_NAME_LEAD = re.compile(
 )
 _WEAK_NAME_LEAD = re.compile(
     r"\b(?:hier\s+(?:ist|spricht|schreibt)|am\s+apparat\s*(?:ist)?|(?:ich\s+)?bin\s+(?:die|der)|"
-    r"kontakt\s*:|ansprechpartner\w*\s*:|ansprechperson\s*:|mich\s+(?=\S+(?:\s+\S+)?\s+nennen\b)|"
+    r"kontakt\s*:|ansprechpartner\w*\s*(?::|ist|waere)|ansprechperson\s*:|mein\s+name\s+|mich\s+(?=\S+(?:\s+\S+)?\s+nennen\b)|"
     r"sie\s+sprechen\s+mit|du\s+sprichst\s+mit|sie\s+schreiben\s+mit|es\s+schreibt(?:\s+ihnen)?)"
     r"\s*[,:]?\s*"
 )
@@ -457,7 +467,7 @@ def _format_name(words: list[str]) -> str:
     out = []
     for i, word in enumerate(words):
         if _fold(word) in _PARTICLES and 0 < i < len(words) - 1:
-            out.append(word.lower())
+            out.append(word.lower() if word.isupper() else word)
         else:
             out.append(_title_case(word))
     return " ".join(out)
@@ -660,6 +670,7 @@ _STRONG_COMPANY_LEADS = re.compile(
     r"\b(?:bei\s+der|bei\s+dem|von\s+der)\s+(?=firma)|"
     r"\bfirma\s+|\bfa\s*\.\s*"
 )
+_AFTER_BARE_NAME = re.compile(r"^\W*(?:[^\W\d_]+[\s.]+){1,3}?(?:von\s+der|von\s+dem|vom|von|bei\s+der|bei)\s+")
 _PRIVATE = re.compile(
     r"^\W*(privat|privatperson|keine?|keins|nein|ohne|-|–|nix|gibt\s+es\s+nicht|gibt\s+keine|"
     r"keine\s+firma|kein\s+unternehmen|habe\s+keine(\s+firma)?|hab\s+keine(\s+firma)?|ich\s+frage\s+privat\s+an|"
@@ -792,7 +803,10 @@ def _company(text: str, toks: list[_Tok], asked: str | None) -> str | None:
     if asked == "company" and _UNKNOWN_OR_REFUSED.search(folded):
         return None
     candidates = _companies_with_forms(text, toks)
-    for pattern in (_STRONG_COMPANY_LEADS, _WEAK_COMPANY_LEADS):
+    leads = [_STRONG_COMPANY_LEADS, _WEAK_COMPANY_LEADS]
+    if asked == "contact_name":
+        leads.append(_AFTER_BARE_NAME)  # "Stefan Müller von Müller & Söhne"
+    for pattern in leads:
         for m in pattern.finditer(folded):
             i = _tok_after(toks, where, m.end())
             name = _company_after(text, toks, i, bare=False)

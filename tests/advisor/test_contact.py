@@ -304,8 +304,47 @@ THIRD_CASES = [
     ("Keine Angabe", "phone", {"no_phone": True}),
 ]
 
+# A fourth round: fax and order numbers, conditional consent, names with particles and foreign letters
+FOURTH_CASES = [
+    ("Stefan Müller von Müller & Söhne", C, {"contact_name": "Stefan Müller", "company": "Müller & Söhne"}),
+    ("Stefan Müller von Müller & Söhne", "participants", {}),
+    ("Meine Firma: Müller & Söhne, mein Name Stefan Müller", N,
+     {"contact_name": "Stefan Müller", "company": "Müller & Söhne"}),
+    ("Hallo, ich bin Petra vom Hotel Seeblick in Konstanz. Wir sind 14 Mitarbeiter.", "opening",
+     {"contact_name": "Petra", "company": "Hotel Seeblick"}),
+    ("Hotel Seeblick GmbH – nein, Seeblick Hotelbetriebs GmbH", "company", {"company": "Seeblick Hotelbetriebs GmbH"}),
+    ("Landhaus Maier oHG", "company", {"company": "Landhaus Maier oHG"}),
+    ("Schmidt & Partner PartG mbB", "company", {"company": "Schmidt & Partner PartG mbB"}),
+    ("Mein Name ist Max Mustermann, ich bin Geschäftsführer der Mustermann GmbH & Co. KG in Köln.", N,
+     {"contact_name": "Max Mustermann", "company": "Mustermann GmbH & Co. KG"}),
+    ("Rechnung an: Meyer GmbH, Hauptstr. 5, 12345 Berlin", N, {"company": "Meyer GmbH"}),
+    ("Ich heiße Eva-Maria Schulte-Bernd", N, {"contact_name": "Eva-Maria Schulte-Bernd"}),
+    ("Ich bin Ali Yılmaz", N, {"contact_name": "Ali Yılmaz"}),
+    ("Mein Name ist Nguyen Van Anh", N, {"contact_name": "Nguyen Van Anh"}),
+    ("ich bin herr schmidt", C, {"contact_name": "Schmidt"}),
+    ("Fr. Krause", C, {"contact_name": "Krause"}),
+    ("Ansprechpartnerin ist Frau Kühn", N, {"contact_name": "Kühn"}),
+    ("Meine Kollegin Frau Lange kümmert sich darum", N, {}),
+    ("Telefonisch erreichen Sie mich unter 0711/987654-12", N, {"phone": "+4971198765412"}),
+    ("Mobil: +49 (0) 171 - 234 56 78", N, {"phone": "+491712345678"}),
+    ("Tel +49 30 12345678 Fax +49 30 12345679", N, {"phone": "+493012345678"}),
+    ("Meine Nummer ist 0171 23 45 678, E-Mail brauchen Sie nicht", N,
+     {"phone": "+491712345678", "no_email": True}),
+    ("Bestellnummer 0123456789", N, {}),
+    ("IBAN DE89 3704 0044 0532 0130 00", N, {}),
+    ("PLZ 70173 Stuttgart, Königstraße 12", N, {}),
+    ("Wir sind am 24.12.2024 nicht da", N, {}),
+    ("von 10:00 bis 12:30", N, {}),
+    ("Ja, speichern ist ok, weitergeben nein", "consent", {}),
+    ("nur wenn Sie die Daten nicht weitergeben", "consent", {}),
+    ("na gut", "consent", {"consent": True}),
+    ("Ich möchte nicht, dass meine Daten gespeichert werden", N, {"consent": False}),
+    ("Ja. Wie lange speichern Sie?", "consent", {}),
+]
+
 ALL_CASES = (
     NAME_CASES + COMPANY_CASES + EMAIL_CASES + PHONE_CASES + CONSENT_CASES + MIXED_CASES + MORE_CASES + THIRD_CASES
+    + FOURTH_CASES
 )
 
 
