@@ -544,8 +544,8 @@ def _bare_name(toks: list[_Tok]) -> list[str]:
             return []  # "ich bin unsicher", "das ist geheim"
         i += 1
     words, end = _name_at(toks, i, bare=True)
-    if not words:
-        return []
+    if not words or _legal_form_at(toks, end):
+        return []  # nothing, or a company answered instead ("Wolf Haustechnik GmbH")
     rest = [t.fold for t in toks[end:] if t.is_word]
     if rest[:1] == ["hier"] or not rest or rest[0] in ("von", "vom", "bei", "aus", "und", "mein", "meine",
                                                         "email", "mail", "tel", "telefon", "handy",

@@ -340,6 +340,8 @@ FOURTH_CASES = [
     ("na gut", "consent", {"consent": True}),
     ("Ich möchte nicht, dass meine Daten gespeichert werden", N, {"consent": False}),
     ("Ja. Wie lange speichern Sie?", "consent", {}),
+    ("Wolf Haustechnik GmbH", C, {"company": "Wolf Haustechnik GmbH"}),
+    ("Ich bin Jan Wolf", "company", {"contact_name": "Jan Wolf"}),
 ]
 
 ALL_CASES = (
