@@ -650,7 +650,11 @@ _COMPANY_INNER = {"für", "fuer", "der", "die", "das", "am", "an", "im", "zum", 
                   "+", "-", "de", "la", "of", "the"}
 _GENERIC_COMPANY = {"firma", "fa", "unternehmen", "verein", "betrieb", "organisation", "company", "arbeitgeber",
                     "firmenname", "unternehmensname"}
-_COMPANY_STOP = _STOP - {"partner", "marketing", "team", "personal"} | {"uns", "mir", "facebook", "instagram"}
+_COMPANY_STOP = _STOP - {"partner", "marketing", "team", "personal"} | {
+    "uns", "mir", "facebook", "instagram", "kunden", "selbststaendige", "selbststaendiger", "selbstaendig",
+    "selbstaendige", "freelancer", "freelancerin", "fotografin", "fotograf", "einzelunternehmer",
+    "einzelunternehmerin", "solo", "soloselbststaendig", "soloselbststaendige",
+}
 # Weak lead-ins ("von der …", "wir sind die …") need two words, a business word or "Firma" after them:
 # "Ich komme von der Uni" and "Wir sind die Größten" name no company.
 _WEAK_COMPANY_LEADS = re.compile(
@@ -670,6 +674,7 @@ _STRONG_COMPANY_LEADS = re.compile(
     r"\b(?:bei\s+der|bei\s+dem|von\s+der)\s+(?=firma)|"
     r"\bfirma\s+|\bfa\s*\.\s*"
 )
+_SELF_EMPLOYED = re.compile(r"\b(selbst?staendig\w*|freiberuf\w*|freelancer\w*|solo\w*|einzelunternehme\w*)\b")
 _AFTER_BARE_NAME = re.compile(r"^\W*(?:[^\W\d_]+[\s.]+){1,3}?(?:von\s+der|von\s+dem|vom|von|bei\s+der|bei)\s+")
 _PRIVATE = re.compile(
     r"^\W*(privat|privatperson|keine?|keins|nein|ohne|-|–|nix|gibt\s+es\s+nicht|gibt\s+keine|"
@@ -797,8 +802,8 @@ def _company(text: str, toks: list[_Tok], asked: str | None) -> str | None:
     folded, where = _fold_map(text)
     if asked == "company" and _PRIVATE.match(folded):
         return NO_COMPANY
-    if asked == "company" and re.search(r"\b(keine\s+firma|kein\s+unternehmen|privatperson|"
-                                        r"frage\s+privat|privat\s+an|rein\s+privat)\b", folded):
+    if asked == "company" and re.search(r"\b(keine\s+(\w+\s+)?firma|kein\s+(\w+\s+)?unternehmen|privat|"
+                                        r"privatperson)\b", folded) and not _companies_with_forms(text, toks):
         return NO_COMPANY
     if asked == "company" and _UNKNOWN_OR_REFUSED.search(folded):
         return None
@@ -824,6 +829,8 @@ def _company(text: str, toks: list[_Tok], asked: str | None) -> str | None:
         segment = _company_segment(toks)
         if segment:
             return _company_after(text, segment, 0, bare=True)
+        if _SELF_EMPLOYED.search(folded):
+            return NO_COMPANY  # "Ich bin selbstständige Fotografin": no company name to take
     return None
 
 
@@ -855,7 +862,7 @@ _COMPANY_ANSWER_LEAD = {
     "ja", "gerne", "gern", "klar", "das", "ist", "die", "der", "wir", "sind", "heissen", "ich", "arbeite", "bei",
     "fuer", "firma", "unternehmen", "name", "gesagt", "also", "heisst", "unsere", "meine", "es", "ok", "okay",
     "natuerlich", "sicher", "hallo", "bin", "von", "vom", "lautet", "firmenname", "mein", "meiner", "unser",
-    "nennt", "sich", "dem", "den",
+    "nennt", "sich", "dem", "den", "waere", "waeren", "hm", "aehm",
 }
 
 
@@ -863,7 +870,7 @@ def _company_segment(toks: list[_Tok]) -> list[_Tok]:
     """A bare company answer: after a correction ("X – offiziell Y") the last part, up to its first comma."""
     parts: list[list[_Tok]] = [[]]
     for tok in toks:
-        if tok.text in ("–", "—", ";", "\n", "!", "?") or tok.fold in _CORRECTION_WORDS:
+        if tok.text in (";", "\n", "!", "?") or tok.fold in _CORRECTION_WORDS:
             parts.append([])
         else:
             parts[-1].append(tok)

@@ -288,7 +288,7 @@ THIRD_CASES = [
     ("Steuerbüro Klein & Kollegen", "company", {"company": "Steuerbüro Klein & Kollegen"}),
     ("firma mueller gmbh", N, {"company": "mueller gmbh"}),
     ("Das ist der Landgasthof Krone in Murrhardt", "company", {"company": "Landgasthof Krone"}),
-    ("Ich bin Freiberufler", "company", {}),
+    ("Ich bin Freiberufler", "company", {"company": NO_COMPANY}),
     ("du darfst meine daten speichern", N, {"consent": True}),
     ("Jo, passt scho", "consent", {"consent": True}),
     ("Nö, lieber nicht", "consent", {"consent": False}),
@@ -342,6 +342,17 @@ FOURTH_CASES = [
     ("Ja. Wie lange speichern Sie?", "consent", {}),
     ("Wolf Haustechnik GmbH", C, {"company": "Wolf Haustechnik GmbH"}),
     ("Ich bin Jan Wolf", "company", {"contact_name": "Jan Wolf"}),
+    ("Das wäre die Bäckerei Kunz aus Ulm", "company", {"company": "Bäckerei Kunz"}),
+    ("Gerne: Kunz Bäckerei, Ulm", "company", {"company": "Kunz Bäckerei"}),
+    ("ähm, Kunz GmbH glaube ich", "company", {"company": "Kunz GmbH"}),
+    ("Meine Firma heißt Kunz IT-Service", "company", {"company": "Kunz IT-Service"}),
+    ("Kunz GmbH (Ulm)", "company", {"company": "Kunz GmbH"}),
+    ("Fotostudio Licht & Schatten", "company", {"company": "Fotostudio Licht & Schatten"}),
+    ("Bin Freelancer, also keine richtige Firma", "company", {"company": NO_COMPANY}),
+    ("Ich bin selbstständige Fotografin", "company", {"company": NO_COMPANY}),
+    ("Keine, ich bin Privatperson", "company", {"company": NO_COMPANY}),
+    ("Wir sind Kunden von Ihnen", "company", {}),
+    ("Privatbrauerei Kunz GmbH", "company", {"company": "Privatbrauerei Kunz GmbH"}),
 ]
 
 ALL_CASES = (
