@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.channels.harness import FB_APP_SECRET, FB_PAGE_TOKEN, FB_VERIFY_TOKEN, Assistant
+from tests.support.channels import FB_APP_SECRET, FB_PAGE_TOKEN, FB_VERIFY_TOKEN, Assistant
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE_ID = "1122334455"
