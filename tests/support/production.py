@@ -19,8 +19,8 @@ from tests.support import ROOT
 from tests.support.postgres import PG_USER, PostgresServer
 from tests.support.redis import RedisServer
 from tests.support.sinks import Mailbox
-from tooling.net import free_port, port_in_use, wait_for
-from tooling.processes import ProcessExited, stop_process
+from tooling.net import free_port, port_in_use
+from tooling.processes import stop_process, wait_started
 from tooling.stack import Stack
 
 TRACKER_DB = "rasa_tracker"
@@ -208,16 +208,10 @@ class NginxProxy:
     def start(self) -> NginxProxy:
         self.popen = subprocess.Popen(self.args("-g", "daemon off;"), stdout=subprocess.DEVNULL,
                                       stderr=subprocess.STDOUT, start_new_session=True)
-        with contextlib.suppress(ProcessExited):
-            if wait_for(lambda: port_in_use("127.0.0.1", self.https_port), 15, interval=0.1,
-                        abort=self._raise_if_exited):
-                return self
+        if wait_started(self.popen, lambda: port_in_use("127.0.0.1", self.https_port), 15):
+            return self
         log = (self.root / "logs" / "error.log")
         raise RuntimeError(f"nginx did not start:\n{log.read_text() if log.exists() else ''}")
-
-    def _raise_if_exited(self) -> None:
-        if self.popen is None or self.popen.poll() is not None:
-            raise ProcessExited("nginx exited")
 
     def stop(self) -> None:
         if self.popen is not None:

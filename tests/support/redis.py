@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tooling.net import free_port, wait_for
-from tooling.processes import ProcessExited, stop_process
+from tooling.net import free_port
+from tooling.processes import stop_process, wait_started
 
 
 class RedisServer:
@@ -44,9 +44,8 @@ class RedisServer:
              "--dir", str(self.root), "--logfile", str(self.logfile), "--daemonize", "no"],
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        with contextlib.suppress(ProcessExited):
-            if wait_for(self._answers, timeout, interval=0.1, abort=self._raise_if_exited):
-                return self
+        if wait_started(self.popen, self._answers, timeout):
+            return self
         log = self.logfile.read_text(errors="replace") if self.logfile.exists() else ""
         self.stop()
         raise RuntimeError(f"redis-server did not start:\n{log}")
@@ -56,10 +55,6 @@ class RedisServer:
             return bool(self.client().ping())
         except Exception:  # noqa: BLE001 - not up yet
             return False
-
-    def _raise_if_exited(self) -> None:
-        if self.popen is None or self.popen.poll() is not None:
-            raise ProcessExited("redis-server exited")
 
     def stop(self) -> None:
         if self.popen is not None:
