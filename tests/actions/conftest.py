@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from tests.support.trackers import DOMAIN
+from tests.support.domain import DOMAIN
 
 
 @pytest.fixture

@@ -30,18 +30,18 @@ def pg_template() -> Iterator[Path]:
     shutil.rmtree(server.root, ignore_errors=True)
 
 
-def _server(template: Path) -> PostgresServer:
+def _server(template: Path) -> Iterator[PostgresServer]:
+    """A running cluster copied from ``template`` with the test database, destroyed afterwards."""
     server = PostgresServer(pg_bindir_or_skip()).init(template)
     server.start()
     server.create_test_database()
-    return server
+    yield server
+    server.destroy()
 
 
 @pytest.fixture(scope="session")
 def postgres_server(pg_template: Path) -> Iterator[PostgresServer]:
-    server = _server(pg_template)
-    yield server
-    server.destroy()
+    yield from _server(pg_template)
 
 
 @pytest.fixture
@@ -54,9 +54,7 @@ def pg_url(postgres_server: PostgresServer) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def _outage_server(pg_template: Path) -> Iterator[PostgresServer]:
-    server = _server(pg_template)
-    yield server
-    server.destroy()
+    yield from _server(pg_template)
 
 
 @pytest.fixture

@@ -1,29 +1,13 @@
-"""rasa-sdk ``Tracker`` objects for action tests, built from the real domain (domain/*.yml), and what the actions
-returned: slot events and the responses sent to the ``CollectingDispatcher``."""
+"""rasa-sdk ``Tracker`` objects for action tests, built from the real domain (tests/support/domain.py), and what
+the actions returned: slot events and the responses sent to the ``CollectingDispatcher``."""
 from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from tests.support import ROOT
-
-
-def load_domain() -> dict[str, Any]:
-    domain: dict[str, Any] = {"intents": [], "entities": [], "slots": {}, "responses": {}, "forms": {},
-                              "actions": []}
-    for path in sorted((ROOT / "domain").glob("*.yml")):
-        part = yaml.safe_load(path.read_text()) or {}
-        for key in ("intents", "entities", "actions"):
-            domain[key] += part.get(key) or []
-        for key in ("slots", "responses", "forms"):
-            domain[key].update(part.get(key) or {})
-    return domain
-
-
-DOMAIN = load_domain()
+from tests.support.domain import DOMAIN
 
 
 def make_tracker(
