@@ -8,8 +8,7 @@ import pytest
 from tests.support import ROOT
 from tests.support.chat import RestChat
 from tests.support.sinks import Mailbox
-from tooling.net import free_port
-from tooling.stack import Stack
+from tooling.stack import Stack, free_ports_env
 
 
 @pytest.fixture(scope="session")
@@ -27,10 +26,7 @@ def stack(tmp_path_factory, mailbox):
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(mailbox.port),
         "CONSULTANT_EMAIL": "berater@example.com",
-        "VAR_DIR": str(var),
-        "RASA_PORT": str(free_port()),
-        "ACTION_PORT": str(free_port()),
-        "WEB_PORT": str(free_port()),
+        **free_ports_env(var),
         "MODEL_PATH": str(ROOT / "models"),
         "OUTBOX_INTERVAL_SECONDS": "1",
     }

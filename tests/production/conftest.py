@@ -27,7 +27,7 @@ from tests.support.production import (
 from tests.support.redis import RedisMonitor, RedisServer
 from tests.support.sinks import Mailbox
 from tooling.net import free_port
-from tooling.stack import Stack
+from tooling.stack import Stack, free_ports_env
 
 
 @pytest.fixture(scope="package")  # one start for tests/production, stopped before the next suite
@@ -62,11 +62,9 @@ def production(tmp_path_factory) -> Iterator[Production]:
             "PRIVACY_URL": f"{PAGE_ORIGIN}/datenschutz.html",
         }
         action_port = free_port()
-        replica_a = Stack(env={**shared, "VAR_DIR": str(tmp_path_factory.mktemp("replica-a")),
-                               "RASA_PORT": str(free_port()), "ACTION_PORT": str(action_port),
-                               "WEB_PORT": str(free_port())}, with_web=False)
-        replica_b = Stack(env={**shared, "VAR_DIR": str(tmp_path_factory.mktemp("replica-b")),
-                               "RASA_PORT": str(free_port()), "WEB_PORT": str(free_port()),
+        replica_a = Stack(env={**shared, **free_ports_env(tmp_path_factory.mktemp("replica-a")),
+                               "ACTION_PORT": str(action_port)}, with_web=False)
+        replica_b = Stack(env={**shared, **free_ports_env(tmp_path_factory.mktemp("replica-b")),
                                "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook"},
                           with_web=False, with_actions=False)
         stacks = [replica_a, replica_b]

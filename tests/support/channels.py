@@ -17,7 +17,7 @@ from pathlib import Path
 from tests.support import ROOT
 from tests.support.channel_fakes import GraphAPI, TelegramAPI
 from tooling.net import free_port
-from tooling.stack import Stack
+from tooling.stack import Stack, free_ports_env
 
 FB_VERIFY_TOKEN = "verify-token-for-tests"
 FB_APP_SECRET = "app-secret-for-tests"
@@ -56,15 +56,12 @@ _users = 0
 
 
 def stack_env(var_dir: Path, graph: GraphAPI, telegram_port: int) -> dict[str, str]:
-    web_port = free_port()
+    ports = free_ports_env(var_dir)
     return {
-        "VAR_DIR": str(var_dir),
-        "RASA_PORT": str(free_port()),
-        "ACTION_PORT": str(free_port()),
-        "WEB_PORT": str(web_port),
+        **ports,
         "MODEL_PATH": str(ROOT / "models"),
         "OUTBOX_INTERVAL_SECONDS": "1",
-        "PRIVACY_URL": f"http://localhost:{web_port}/datenschutz.html",
+        "PRIVACY_URL": f"http://localhost:{ports['WEB_PORT']}/datenschutz.html",
         # hermetic: nothing from the developer's environment points elsewhere
         "DATABASE_URL": "", "TRACKER_STORE_URL": "", "LOCK_STORE_URL": "", "WEB_ORIGIN": "",
         "RASA_PUBLIC_URL": "", "ACTION_SERVER_URL": "", "SMTP_HOST": "", "CRM_WEBHOOK_URL": "",
