@@ -18,7 +18,7 @@ validate:     ## rasa data validate
 	@RASA_TELEMETRY_ENABLED=false .venv/bin/rasa data validate --domain domain --data data --config config.yml --fail-on-warnings
 
 eval-nlu:     ## intent accuracy, macro-F1 and entity F1 on the held-out German test set
-	@scripts/setup.sh && .venv/bin/python scripts/eval_nlu.py $(EVAL_ARGS)
+	@scripts/setup.sh && .venv/bin/python -m tooling.eval_nlu $(EVAL_ARGS)
 
 bench:        ## latency, throughput, memory and training time, against the rasa-init baseline
 	@scripts/setup.sh && .venv/bin/python -m bench $(BENCH_ARGS)

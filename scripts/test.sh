@@ -21,7 +21,7 @@ stage "lint (ruff)" .venv/bin/ruff check .
 stage "rasa data validate" .venv/bin/rasa data validate --domain domain --data data --config config.yml --fail-on-warnings --quiet
 stage "pytest" .venv/bin/python -m pytest -q -p no:cacheprovider --junitxml=var/test-reports/pytest.xml
 stage "story tests (rasa test)" scripts/story-tests.sh
-stage "held-out NLU evaluation" .venv/bin/python scripts/eval_nlu.py --min-macro-f1 "${NLU_MIN_MACRO_F1:-0.90}" --report var/test-reports/nlu.json
+stage "held-out NLU evaluation" .venv/bin/python -m tooling.eval_nlu --min-macro-f1 "${NLU_MIN_MACRO_F1:-0.90}" --report var/test-reports/nlu.json
 
 echo
 [ ${#failed_stages[@]} -gt 0 ] && echo "failed stages: ${failed_stages[*]}"

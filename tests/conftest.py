@@ -1,4 +1,4 @@
-"""Shared pytest set-up: the repository root on sys.path and quiet, telemetry-free Rasa."""
+"""Shared pytest set-up: the repository root on sys.path, quiet, telemetry-free Rasa, and the shared fixtures."""
 from __future__ import annotations
 
 import os
@@ -10,3 +10,6 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+
+# Fixtures shared by several suites (tests/support/plugin.py); their helpers live in tests/support.
+pytest_plugins = ["tests.support.plugin"]

@@ -1,7 +1,7 @@
 """The process runner: child processes in their own session with a log file each, readiness by URL, and a stop
 that reaches the whole process group.
 
-The one home of ``VENV_BIN``, ``base_env``, ``Process``, ``stop_process`` and ``ProcessGroup``. The assistant's
+The one home of ``VENV_BIN``, ``base_env``, ``Process``, ``stop_process``, ``wait_started`` and ``ProcessGroup``. The assistant's
 stack (tooling/stack.py) and the benchmark's reference assistant (bench/procs.py) both run on ``ProcessGroup``.
 Imports only ``config`` (for ``ROOT``) and ``tooling.net``: nothing of the assistant itself (actions, advisor,
 leads, rasa_addons) and nothing of tooling.stack, bench or tests.
@@ -13,11 +13,12 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from config import ROOT
-from tooling.net import wait_for_urls
+from tooling.net import wait_for, wait_for_urls
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -61,6 +62,20 @@ def stop_process(popen: subprocess.Popen, grace: float = 15.0) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(popen.pid, signal.SIGKILL)
         popen.wait(timeout=5)
+
+
+def wait_started(popen: subprocess.Popen, ready: Callable[[], bool], timeout: float, interval: float = 0.1) -> bool:
+    """Poll ``ready`` until it is true (True); False as soon as the process has exited, or after ``timeout``
+    seconds (the process is left running: the caller stops it). For servers without a readiness URL."""
+
+    def abort() -> None:
+        if popen.poll() is not None:
+            raise ProcessExited(f"exited with {popen.returncode}")
+
+    try:
+        return wait_for(ready, timeout, interval, abort)
+    except ProcessExited:
+        return False
 
 
 @dataclass

@@ -8,7 +8,7 @@ import pytest
 from actions.actions import ActionDeleteData, ActionRecommend, ActionSubmitLead
 from actions.forms import ValidateContactForm
 from actions.leads_service import LeadService
-from tests.actions.conftest import make_tracker, responses, slot_events
+from tests.support.trackers import make_tracker, responses, slot_events
 
 FORM = "contact_form"
 CRITERIA = {"participants": 4.0, "multiple_functions": True, "goals": ["strategy"], "specific_approach": True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.forms import ValidateQualificationForm
-from tests.actions.conftest import make_tracker, responses, slot_events
+from tests.support.trackers import make_tracker, responses, slot_events
 
 FORM = "qualification_form"
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
+
+from tests.support import domain as support_domain
 
 pytestmark = pytest.mark.browser
 
@@ -32,11 +33,8 @@ USER_MESSAGES = ".rw-widget-container .rw-client .rw-message-text"
 
 
 def domain_buttons(response: str) -> list[str]:
-    for path in (ROOT / "domain").glob("*.yml"):
-        responses = (yaml.safe_load(path.read_text()) or {}).get("responses") or {}
-        if response in responses:
-            return [b["title"] for b in responses[response][0]["buttons"]]
-    raise KeyError(response)
+    """The titles of the response's buttons, as the widget shows them."""
+    return [b["title"] for b in support_domain.domain_buttons(response)]
 
 
 @pytest.fixture(scope="module")

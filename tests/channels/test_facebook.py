@@ -16,24 +16,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from tests.channels.harness import FB_APP_SECRET, FB_PAGE_TOKEN, FB_VERIFY_TOKEN, Assistant
+from tests.support.channels import FB_APP_SECRET, FB_PAGE_TOKEN, FB_VERIFY_TOKEN, Assistant
+from tests.support.domain import domain_buttons
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE_ID = "1122334455"
-
-
-def domain_buttons(response: str) -> list[dict[str, str]]:
-    for path in (ROOT / "domain").glob("*.yml"):
-        responses = (yaml.safe_load(path.read_text()) or {}).get("responses") or {}
-        if response in responses:
-            return responses[response][0]["buttons"]
-    raise KeyError(response)
 
 
 def signature(body: bytes, secret: str = FB_APP_SECRET, algorithm: str = "sha256") -> str:

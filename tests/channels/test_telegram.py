@@ -1,7 +1,7 @@
 """Telegram against the real Rasa server (rasa_addons.telegram.SecureTelegramInput) and a local stand-in of
 the Bot API.
 
-The stand-in starts only after Rasa (see harness): start-up survives an unreachable Telegram API with a
+The stand-in starts only after Rasa (see tests/support/channels.py): start-up survives an unreachable Telegram API with a
 warning. Updates without the right ``X-Telegram-Bot-Api-Secret-Token`` are rejected before they reach the
 dialogue; the German conversation arrives as sendMessage calls with inline keyboards (one button per row,
 callback_data = the button's payload).
@@ -13,24 +13,14 @@ import json
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from tests.channels.harness import TG_SECRET, TG_USERNAME, TG_WEBHOOK_URL, Assistant
+from tests.support.channels import TG_SECRET, TG_USERNAME, TG_WEBHOOK_URL, Assistant
+from tests.support.domain import domain_buttons
 
-ROOT = Path(__file__).resolve().parents[2]
 _ids = itertools.count(int(time.time()) % 100000 * 100)
-
-
-def domain_buttons(response: str) -> list[dict[str, str]]:
-    for path in (ROOT / "domain").glob("*.yml"):
-        responses = (yaml.safe_load(path.read_text()) or {}).get("responses") or {}
-        if response in responses:
-            return responses[response][0]["buttons"]
-    raise KeyError(response)
 
 
 def as_inline_keyboard(buttons: list[dict[str, str]]) -> dict[str, Any]:

@@ -9,24 +9,14 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-import yaml
 
 from advisor import criteria as table
 from advisor.recommendation import OPEN_QUESTIONS, RULES, Criteria
+from tests.support.domain import DOMAIN
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _domain() -> dict:
-    merged: dict = {"slots": {}, "forms": {}, "responses": {}}
-    for path in sorted((ROOT / "domain").glob("*.yml")):
-        part = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for key in merged:
-            merged[key].update(part.get(key) or {})
-    return merged
-
-
-DOMAIN = _domain()
 SLOT_TYPES = {table.Kind.COUNT: "float", table.Kind.BOOL: "bool", table.Kind.CHOICE: "categorical",
               table.Kind.MULTI: "list", table.Kind.LIST: "list"}
 

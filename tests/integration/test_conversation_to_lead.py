@@ -8,7 +8,8 @@ import sqlite3
 import subprocess
 import sys
 
-from tests.integration.conftest import ROOT, RestChat
+from tests.support import ROOT
+from tests.support.chat import RestChat
 
 CRITERIA = ("participants", "multiple_functions", "specific_approach", "focus", "experience",
             "attitude_formed", "decision_made", "cross_functional", "platform_knowledge")

@@ -7,7 +7,7 @@ import urllib.request
 
 import socketio
 
-from tests.integration.conftest import RestChat
+from tests.support.chat import RestChat
 
 ENGLISH_MARKERS = ("Sorry", "I didn't", "Hello", "Hi!", "Please rephrase")
 

@@ -13,7 +13,7 @@ import pytest
 
 from leads import LeadRepository
 from leads.cli import main
-from tests.leads.conftest import TrackerEvents
+from tests.support.storage import TrackerEvents
 
 ROOT = Path(__file__).resolve().parents[2]
 

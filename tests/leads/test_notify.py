@@ -9,7 +9,8 @@ import pytest
 
 from leads import LeadRepository, build_brief
 from leads.notify import OutboxWorker, backoff_delay, process_outbox
-from tests.leads.conftest import SmtpSink, wait_for
+from tests.support.sinks import SmtpSink
+from tooling.net import wait_for
 
 UTC = dt.timezone.utc
 SECRETS = ("Erika", "Mustermann", "erika@muster.de", "1234567", "Muster GmbH")

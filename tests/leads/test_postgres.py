@@ -13,8 +13,9 @@ from sqlalchemy import text
 
 from leads import LeadRepository
 from leads.notify import process_outbox
-from tests.leads.conftest import CONSENT_AT, SmtpSink, TrackerEvents
 from tests.leads.test_repository import RepositoryContract
+from tests.support.sinks import SmtpSink
+from tests.support.storage import CONSENT_AT, TrackerEvents
 
 
 class TestPostgresRepository(RepositoryContract):

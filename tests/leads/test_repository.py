@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 
 from leads import CRITERIA_KEYS, Lead, LeadRepository, OutboxItem
 from leads.models import Base
-from tests.leads.conftest import CONSENT_AT, TrackerEvents
+from tests.support.storage import CONSENT_AT, TrackerEvents
 
 ROOT = Path(__file__).resolve().parents[2]
 UTC = dt.timezone.utc

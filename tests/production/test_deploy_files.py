@@ -22,8 +22,9 @@ from pathlib import Path
 import pytest
 
 from config import get_settings
-from tests.leads.conftest import TrackerEvents
-from tests.production.conftest import PAGE_ORIGIN, ROOT, NginxProxy, load_deploy_module
+from tests.support import ROOT
+from tests.support.production import PAGE_ORIGIN, NginxProxy, load_deploy_module
+from tests.support.storage import TrackerEvents
 from tooling import runtime_config
 from tooling.webserver import content_security_policy
 

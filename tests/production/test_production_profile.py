@@ -17,15 +17,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.integration.conftest import RestChat
-from tests.production.conftest import (
+from tests.support.chat import RestChat
+from tests.support.production import (
     LEADS_DB,
     TRACKER_DB,
     Production,
     local_ports_to,
-    lock_keys,
     pg_query,
 )
+from tests.support.redis import lock_keys
 from tooling import runtime_config
 
 pytestmark = pytest.mark.integration

@@ -1,8 +1,7 @@
-#!/usr/bin/env python
 """Evaluate a trained Rasa NLU model on the held-out test set (and extra files).
 
 Usage:
-    python scripts/eval_nlu.py [--model models/] [--data tests/nlu/heldout.yml]
+    python -m tooling.eval_nlu [--model models/] [--data tests/nlu/heldout.yml]
         [--extra PATH ...] [--report var/nlu-report.json] [--min-macro-f1 X]
         [--show-errors N]
 
@@ -20,6 +19,11 @@ does not know are listed and a macro-F1 over only the known intents is given.
 
 Exit code: 0, unless --min-macro-f1 is given and the held-out macro-F1 is
 below it (1), or the model / a data file cannot be found (2).
+
+The model file is picked by ``tooling.train.newest_model`` (the run command's choice). The examples are read
+with Rasa's own loader, not ``tooling.nlu_data``: scoring needs the entity spans, values and full retrieval
+intents exactly as Rasa computes them for training. Imports nothing of the assistant itself; Rasa only inside
+the functions that need it (it takes seconds to import).
 """
 
 from __future__ import annotations
@@ -46,7 +50,9 @@ from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+from config import ROOT  # noqa: E402
+from tooling.train import NoModelError, newest_model  # noqa: E402
+
 # Defaults are relative to the repository root; paths given on the command
 # line are relative to the current directory.
 DEFAULT_MODEL = "models"
@@ -86,28 +92,12 @@ class Prediction:
 
 
 class UsageError(Exception):
-    """Missing model or data file: exit code 2."""
+    """Missing data file: exit code 2 (a missing model is ``tooling.train.NoModelError``, also exit code 2)."""
 
 
 # --------------------------------------------------------------------------- #
 # Loading
 # --------------------------------------------------------------------------- #
-
-
-def find_model(path: str | Path) -> Path:
-    """The given model file, or the newest ``*.tar.gz`` in the given folder."""
-    model = Path(path)
-    if model.is_file():
-        return model
-    if model.is_dir():
-        candidates = sorted(model.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-        if candidates:
-            return candidates[-1]
-        raise UsageError(
-            f"no trained model (*.tar.gz) in {model}/ -- train one first, "
-            "e.g. `rasa train` or `rasa train nlu`"
-        )
-    raise UsageError(f"model path {model} does not exist")
 
 
 def load_examples(path: str | Path) -> list[Example]:
@@ -501,13 +491,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     started = time.monotonic()
     try:
-        model_path = find_model(_default_path(args.model, DEFAULT_MODEL))
+        model_path = newest_model(_default_path(args.model, DEFAULT_MODEL))
         datasets = [("heldout", _default_path(args.data, DEFAULT_DATA))] + [
             (f"extra: {p}", Path(p)) for p in args.extra
         ]
         quiet_rasa()
         loaded = [(name, path, load_examples(path)) for name, path in datasets]
-    except UsageError as exc:
+    except (UsageError, NoModelError) as exc:
         print(f"eval_nlu: error: {exc}", file=sys.stderr)
         return 2
 

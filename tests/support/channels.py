@@ -2,7 +2,8 @@
 with Facebook Messenger and Telegram configured against local stand-ins of their APIs.
 
 Starting Rasa takes most of the test time, so the channel tests and the browser test share one stack per
-session (reference-counted: both conftests acquire it, the last release stops it).
+session: the ``assistant`` fixture (tests/support/plugin.py) acquires it, and the last release stops it
+(reference-counted, so any other user may acquire it too).
 
 The Telegram stand-in starts only *after* the stack is up: Rasa's start-up call to ``setWebhook`` must find
 the platform unreachable, and the assistant must start anyway (SecureTelegramInput logs a warning).
@@ -13,10 +14,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.channels.fakes import GraphAPI, TelegramAPI
-from tooling.stack import Stack, free_port
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import ROOT
+from tests.support.channel_fakes import GraphAPI, TelegramAPI
+from tooling.net import free_port
+from tooling.stack import Stack, free_ports_env
 
 FB_VERIFY_TOKEN = "verify-token-for-tests"
 FB_APP_SECRET = "app-secret-for-tests"
@@ -55,15 +56,12 @@ _users = 0
 
 
 def stack_env(var_dir: Path, graph: GraphAPI, telegram_port: int) -> dict[str, str]:
-    web_port = free_port()
+    ports = free_ports_env(var_dir)
     return {
-        "VAR_DIR": str(var_dir),
-        "RASA_PORT": str(free_port()),
-        "ACTION_PORT": str(free_port()),
-        "WEB_PORT": str(web_port),
+        **ports,
         "MODEL_PATH": str(ROOT / "models"),
         "OUTBOX_INTERVAL_SECONDS": "1",
-        "PRIVACY_URL": f"http://localhost:{web_port}/datenschutz.html",
+        "PRIVACY_URL": f"http://localhost:{ports['WEB_PORT']}/datenschutz.html",
         # hermetic: nothing from the developer's environment points elsewhere
         "DATABASE_URL": "", "TRACKER_STORE_URL": "", "LOCK_STORE_URL": "", "WEB_ORIGIN": "",
         "RASA_PUBLIC_URL": "", "ACTION_SERVER_URL": "", "SMTP_HOST": "", "CRM_WEBHOOK_URL": "",
