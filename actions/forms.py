@@ -272,6 +272,13 @@ class ValidateContactForm(_FormValidation):
             return ["consent"]  # no consent: ask nothing personal, the form ends
         return domain_slots
 
+    def _with_extras(self, tracker: Tracker, slot: str, values: dict[str, Any]) -> dict[str, Any]:
+        """``values`` plus the other contact fields the same message states ("Max Muster, max@example.org,
+        0171 2345678" answers three questions)."""
+        if values.get(slot) is None:
+            return values
+        return {**contact_extras(tracker, latest_text(tracker), slot), **values}
+
     def _answer(self, tracker: Tracker, slot: str) -> tuple[str, str | None] | None:
         """(text, choice) when the latest message answers ``slot``; None for digressions/other slots."""
         if tracker.active_loop_name != self.form_name() or tracker.get_slot("requested_slot") != slot:
@@ -295,15 +302,22 @@ class ValidateContactForm(_FormValidation):
         elif choice in CHOICE_NO:
             value = False
         if value is None:
+            # partial or conditional consent ("speichern ja, weitergeben nein") gives no value: ask again
+            value = german.read_contact(text, "consent").get("consent")
+        if value is None and len(text) <= 25:
             value = german.parse_yes_no(text)
-        if value is None and intent in ("affirm", "deny"):
-            value = intent == "affirm"
+            if value is None and intent in ("affirm", "deny"):
+                value = intent == "affirm"
         if value is None:
             dispatcher.utter_message(response="utter_not_understood_answer")
             return {"consent": None}
         from datetime import datetime, timezone
 
-        return {"consent": value, "consent_at": datetime.now(timezone.utc).isoformat() if value else None}
+        result: dict[str, Any] = {"consent": value,
+                                  "consent_at": datetime.now(timezone.utc).isoformat() if value else None}
+        if value:
+            result.update(contact_given_before(tracker))
+        return result
 
     async def extract_contact_name(self, dispatcher, tracker, domain):
         answer = self._answer(tracker, "contact_name")
@@ -311,10 +325,15 @@ class ValidateContactForm(_FormValidation):
             return {}
         name = clean_text(_strip_lead_in(answer[0], ("ich heiße", "ich heisse", "mein name ist", "ich bin",
                                                      "hier ist", "name:")), 300)
+        read = german.read_contact(answer[0], "contact_name").get("contact_name")
+        if read:
+            name = clean_text(str(read), 300)
+        elif "@" in answer[0] or re.search(r"\d{5}", answer[0]):
+            name = ""  # an address or a number, but no name
         if not name:
             dispatcher.utter_message(response="utter_invalid_name")
             return {"contact_name": None}
-        return {"contact_name": name}
+        return self._with_extras(tracker, "contact_name", {"contact_name": name})
 
     async def extract_company(self, dispatcher, tracker, domain):
         answer = self._answer(tracker, "company")
@@ -323,20 +342,25 @@ class ValidateContactForm(_FormValidation):
         text, choice = answer
         if choice == "none" or german.normalize(text) in ("privat", "keine", "keins", "-", "ich frage privat an"):
             return {"company": "–"}
-        company = clean_text(_strip_lead_in(text, ("wir sind die firma", "wir sind", "die firma", "firma",
-                                                   "unternehmen:", "ich arbeite bei", "bei der", "bei")), 300)
-        return {"company": company or "–"}
+        read = german.read_contact(text, "company").get("company")
+        company = clean_text(str(read), 300) if read else clean_text(_strip_lead_in(
+            text, ("wir sind die firma", "wir sind", "die firma", "firma", "unternehmen:", "ich arbeite bei",
+                   "bei der", "bei")), 300)
+        return self._with_extras(tracker, "company", {"company": company or "–"})
 
     async def extract_email(self, dispatcher, tracker, domain):
         answer = self._answer(tracker, "email")
         if answer is None:
             return {}
         text, _ = answer
-        candidates = entity_values(tracker, "email") + [text] + text.split()
+        read = german.read_contact(text, "email").get("email")
+        # typed addresses keep their local part as written; spelled-out ones ("anna punkt meyer at gmx punkt
+        # de") come from the reader
+        candidates = entity_values(tracker, "email") + [text] + text.split() + ([read] if read else [])
         for candidate in candidates:
             email = validate_email(candidate.strip(" <>.,;"))
             if email:
-                return {"email": email, "email_failures": 0}
+                return self._with_extras(tracker, "email", {"email": email, "email_failures": 0})
         norm = german.normalize(text)
         if "keine" in norm and ("mail" in norm or norm == "keine"):
             return {"email": "–"}
@@ -356,10 +380,11 @@ class ValidateContactForm(_FormValidation):
                 dispatcher.utter_message(response="utter_need_email_or_phone")
                 return {"phone": None}
             return {"phone": "–"}
-        for candidate in entity_values(tracker, "phone") + [text]:
+        read = german.read_contact(text, "phone").get("phone")
+        for candidate in ([read] if read else []) + entity_values(tracker, "phone") + [text]:
             phone = normalize_phone(candidate)
             if phone:
-                return {"phone": phone}
+                return self._with_extras(tracker, "phone", {"phone": phone})
         dispatcher.utter_message(response="utter_invalid_phone")
         return {"phone": None}
 
@@ -392,6 +417,47 @@ class ValidateContactForm(_FormValidation):
         dispatcher.utter_message(response="utter_ask_correct_which")
         return {"contact_confirmed": None}
 
+
+
+_CONTACT_FACTS = ("contact_name", "company", "email", "phone")
+
+
+def contact_extras(tracker: Tracker, text: str, asked: str | None) -> dict[str, Any]:
+    """Contact fields still empty that ``text`` states (never the one being asked)."""
+    facts = german.read_contact(text, asked)
+    extras: dict[str, Any] = {}
+    for name in _CONTACT_FACTS:
+        value = facts.get(name)
+        if name == asked or not value or tracker.get_slot(name) not in (None, ""):
+            continue
+        if name == "email":
+            value = validate_email(str(value))
+        elif name == "phone":
+            value = normalize_phone(str(value))
+        else:
+            value = clean_text(str(value), 300)
+        if value:
+            extras[name] = value
+    if facts.get("no_phone") and asked != "phone" and tracker.get_slot("phone") is None \
+            and (extras.get("email") or tracker.get_slot("email") not in (None, "–")):
+        extras["phone"] = "–"
+    return extras
+
+
+def contact_given_before(tracker: Tracker) -> dict[str, Any]:
+    """After consent: contact data the prospect typed earlier in this conversation ("Ich bin Jana Roth,
+    0171 …" in the first message) fills the form, so nothing is asked twice. Read only now — before consent
+    nothing personal is put into slots."""
+    found: dict[str, Any] = {}
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            found = {}
+        if event.get("event") != "user" or not event.get("text"):
+            continue
+        found.update(contact_extras(tracker, str(event["text"]), None))
+    latest = latest_text(tracker)
+    found.update(contact_extras(tracker, latest, "consent"))
+    return {k: v for k, v in found.items() if tracker.get_slot(k) in (None, "")}
 
 
 def _strip_lead_in(text: str, lead_ins: tuple[str, ...]) -> str:

@@ -173,3 +173,50 @@ async def test_early_starter_and_prerequisite_advice_are_sent(dispatcher, domain
     texts = [m["text"] for m in dispatcher.messages]
     assert any("Anwenderkenntnisse" in t and "Inhouse-Seminar" in t for t in texts)
     assert any("learning by doing" in t for t in texts)
+
+
+async def test_contact_data_typed_before_consent_fills_the_form_after_consent(dispatcher, domain):
+    from tests.support.trackers import make_tracker as _make
+
+    earlier = [{"event": "user", "text": "Hallo, ich bin Jana Roth von der Roth Haustechnik GmbH, "
+                                          "erreichbar unter 0171 2345678.", "parse_data": {}},
+               {"event": "bot", "text": "…"}]
+    tracker = _make("ja, einverstanden", "affirm", active_loop="contact_form", requested_slot="consent",
+                    events=earlier + [{"event": "user", "text": "ja, einverstanden", "parse_data": {}}])
+    from actions.forms import ValidateContactForm
+
+    events = {e["name"]: e["value"] for e in await ValidateContactForm().run(dispatcher, tracker, domain)
+              if e.get("event") == "slot"}
+    assert events["consent"] is True
+    assert events["contact_name"] == "Jana Roth"
+    assert events["company"] == "Roth Haustechnik GmbH"
+    assert events["phone"] == "+491712345678"
+    assert events["requested_slot"] == "email"  # only what is still missing is asked
+
+
+async def test_no_consent_reads_nothing_personal(dispatcher, domain):
+    from tests.support.trackers import make_tracker as _make
+
+    earlier = [{"event": "user", "text": "Ich bin Jana Roth, jana@roth.de", "parse_data": {}}]
+    tracker = _make("nein", "deny", active_loop="contact_form", requested_slot="consent",
+                    events=earlier + [{"event": "user", "text": "nein", "parse_data": {}}])
+    from actions.forms import ValidateContactForm
+
+    events = {e["name"]: e["value"] for e in await ValidateContactForm().run(dispatcher, tracker, domain)
+              if e.get("event") == "slot"}
+    assert events["consent"] is False
+    assert not {"contact_name", "email", "phone", "company"} & {k for k, v in events.items() if v}
+
+
+async def test_one_answer_with_name_mail_and_phone_fills_three_fields(dispatcher, domain):
+    from tests.support.trackers import make_tracker as _make
+
+    tracker = _make("Max Muster, max@muster.de, 0171 7654321", "inform", active_loop="contact_form",
+                    requested_slot="contact_name", slots={"consent": True})
+    from actions.forms import ValidateContactForm
+
+    events = {e["name"]: e["value"] for e in await ValidateContactForm().run(dispatcher, tracker, domain)
+              if e.get("event") == "slot"}
+    assert events["contact_name"] == "Max Muster"
+    assert events["email"] == "max@muster.de"
+    assert events["phone"] == "+491717654321"
