@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from advisor.criteria import EXPERIENCE_VALUES, GOAL_VALUES
-from advisor.german.facts import read_facts
 from advisor.german import (
     normalize,
     parse_departments,
@@ -18,6 +17,7 @@ from advisor.german import (
     parse_yes_no,
     tokenize,
 )
+from advisor.german.facts import read_facts
 
 # ---------------------------------------------------------------------------
 # normalize
