@@ -21,6 +21,7 @@ Pure Python: no Rasa import.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -373,11 +374,11 @@ def _attitude(clause: Tokens) -> Any:
 
 # -- participants, functional areas ---------------------------------------------------------------------------
 _COUNT_CUES = _phrases(
+    # a head count stated without being asked: explicit count words only (a colleague named in passing, or
+    # the company's size, is no participant count)
     "zu zweit", "zu dritt", "zu viert", "zu fuenft", "zu sechst", "zu siebt", "zu acht", "zu neunt",
-    "zu zehnt", "zu elft", "zu zwoelft", "personen", "person", "leute", "teilnehm*", "kolleg*", "mitarbeit*",
-    "menschen", "koepfe", "nur ich", "ich allein*", "ich alleine", "nur mich", "einzelperson", "allein",
-    "alleine", "beide", "beiden", "wir zwei", "wir drei", "wir vier", "wir fuenf", "team von", "mit mir",
-    "und ich", "ich und", "chef*", "partner*", "gf", "azubi*", "einer", "zwei", "drei",
+    "zu zehnt", "zu elft", "zu zwoelft", "personen", "leute", "teilnehm*", "koepfe", "nur ich", "ich allein*",
+    "ich alleine", "einzelperson", "wir zwei", "wir drei", "wir vier", "wir fuenf", "wir beide", "team von",
 )
 _MIXED = _phrases(
     "verschiedene* abteilung*", "verschiedene* bereich*", "verschiedene* funktion*", "unterschiedliche*",
@@ -469,8 +470,14 @@ def _all_from_one(clause: Tokens) -> bool:
         and not any(tok in _SOME_OF for tok in clause)
 
 
+_PERSON_NOUNS = re.compile(
+    r"\b(chef|chefin|chefs|inhaber\w*|ceo|gf|geschäftsführer\w*|geschaeftsfuehrer\w*|partner\w*)\b",
+    re.IGNORECASE)
+
+
 def _departments(text: str, tokens: Tokens, asked: str | None) -> list[str]:
-    named = parse_departments(text)
+    # "mein Chef und ich" names a person, not the area the participants come from
+    named = parse_departments(text if asked == "multiple_functions" else _PERSON_NOUNS.sub(" ", text))
     if not named:
         return []
     if asked in ("participants", "multiple_functions"):
@@ -487,8 +494,19 @@ _GOAL_CONTEXT = _WANT + _phrases(
 )
 
 
+_NOT_NOW = frozenset({"spaeter", "irgendwann", "langfristig", "perspektivisch", "mittelfristig", "eventuell",
+                      "vielleicht", "evtl", "zukunft", "spaeteren"})
+
+
+def _now(clause: list[str]) -> list[str]:
+    """The part of a clause before "später"/"irgendwann": what comes after is not a goal of this start."""
+    cut = next((i for i, tok in enumerate(clause) if tok in _NOT_NOW), len(clause))
+    return clause[:cut]
+
+
 def _goals(clauses: list[list[str]], asked: str | None) -> list[str] | None:
     found: list[str] = []
+    clauses = [c for c in (_now(c) for c in clauses) if c]
     strong = [(value, phrases) for value, phrases in _FOCUS_RULES[:4]]
     for clause in clauses:
         if asked != "goals" and not _has(clause, _GOAL_CONTEXT):
