@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, make_dataclass, replace
-from itertools import combinations
+from itertools import combinations, product
 from typing import Any
 
 from advisor import criteria as criteria_table
@@ -28,6 +28,7 @@ from advisor.criteria import BY_NAME, CRITERIA, STRATEGY_PART_VALUES, Kind
 __all__ = [
     "DECISION_MARGIN",
     "EARLY_STARTER_ADVICE",
+    "EARLY_STARTER_BRIEF",
     "FORMATS",
     "MIN_WINNING_POINTS",
     "OPEN_QUESTIONS",
@@ -36,6 +37,7 @@ __all__ = [
     "PREREQUISITE_QUOTE",
     "RULES",
     "SCORING_CRITERIA",
+    "STRATEGY_PART_SHORT",
     "VARIANTS",
     "Criteria",
     "PhaseAssessment",
@@ -44,6 +46,8 @@ __all__ = [
     "Rule",
     "Score",
     "assess_phase",
+    "format_settled",
+    "prerequisite_brief",
     "recommend",
 ]
 
@@ -198,7 +202,7 @@ class PhaseAssessment:
     key: str
     """Which case of ``assess_phase`` applied (a key of PHASE_TEXTS)."""
     missing_strategy_parts: tuple[str, ...] = ()
-    """Parts of an existing strategy that are missing (STRATEGY_PART_VALUES order)."""
+    """Parts of an existing strategy that are missing (STRATEGY_PART_VALUES order), in any phase."""
     basics_missing: tuple[str, ...] = ()
     """Criteria whose answers show the basics (chances and risks, tools and methods) are missing."""
     open: tuple[str, ...] = ()
@@ -475,18 +479,20 @@ def assess_phase(criteria: Criteria | None) -> PhaseAssessment:
     """Bottom-up: information unless the basics are there; strategy unless a complete strategy exists;
     operations only with a complete strategy. What the answers do not tell is not assessed (None)."""
     c = _sanitize(criteria if isinstance(criteria, Criteria) else Criteria())
+    absent: tuple[str, ...] = ()
+    if c.strategy_exists is True and c.strategy_parts is not None:
+        absent = tuple(part for part in STRATEGY_PART_VALUES if part not in c.strategy_parts)
     missing = _basics_missing(c)
     if missing:
-        return PhaseAssessment(INFORMATION, "basics_missing", basics_missing=missing)
+        return PhaseAssessment(INFORMATION, "basics_missing", missing_strategy_parts=absent, basics_missing=missing)
     if not _basics_present(c):
-        return PhaseAssessment(None, "basics_open", open=("experience",))
+        return PhaseAssessment(None, "basics_open", missing_strategy_parts=absent, open=("experience",))
     if c.strategy_exists is None:
         return PhaseAssessment(None, "strategy_open", open=("strategy_exists",))
     if c.strategy_exists is False:
         return PhaseAssessment(STRATEGY, "strategy_missing")
     if c.strategy_parts is None:
         return PhaseAssessment(None, "strategy_parts_open", open=("strategy_parts",))
-    absent = tuple(part for part in STRATEGY_PART_VALUES if part not in c.strategy_parts)
     if absent:
         return PhaseAssessment(STRATEGY, "strategy_incomplete", missing_strategy_parts=absent)
     return PhaseAssessment(OPERATIONS, "strategy_complete")
@@ -585,6 +591,49 @@ def recommend(criteria: Criteria | None) -> Recommendation:
         prerequisite_missing=prerequisite_missing,
         prerequisite_advice=PREREQUISITE_ADVICE[seminar_kind] if prerequisite_missing else "",
     )
+
+
+def format_settled(criteria: Criteria | None) -> bool:
+    """Whether the format (seminar / workshop / undecided) is the same for every way the open scoring
+    questions could still be answered ("weiß nicht" included; questions whose ``ask_if`` fails stay open):
+    then asking them cannot change it, and the form may stop asking scoring questions.
+
+    Exact: the rules are grouped by the criteria they share (e.g. S5 and W4/W6 share ``experience``), each
+    group's open answers are enumerated, and the reachable point totals are combined group by group."""
+    c = _sanitize(criteria if isinstance(criteria, Criteria) else Criteria())
+    totals = {(0, 0)}
+    for group, rules in _RULE_GROUPS:
+        points = set()
+        open_names = [name for name in group if getattr(c, name) is None]
+        for values in _product(BY_NAME[name] for name in open_names):
+            filled = replace(c, **dict(zip(open_names, values, strict=True)))
+            answers = filled.answers()  # a question that would not be asked stays open
+            filled = replace(filled, **{n: None for n in open_names if not BY_NAME[n].applies(answers)})
+            matched = [rule for rule in rules if _holds(rule.predicate, filled)]
+            points.add((sum(r.weight for r in matched if r.points_to == SEMINAR),
+                        sum(r.weight for r in matched if r.points_to == WORKSHOP)))
+        totals = {(s1 + s2, w1 + w2) for s1, w1 in totals for s2, w2 in points}
+    return len({_decide(Score(s, w)) for s, w in totals}) == 1
+
+
+def _product(rows: Iterable[criteria_table.Criterion]) -> Iterable[tuple[object, ...]]:
+    choices = [(None, *_candidates(row)) for row in rows]
+    return product(*choices)
+
+
+def _rule_groups() -> tuple[tuple[tuple[str, ...], tuple[Rule, ...]], ...]:
+    """RULES grouped by shared criteria (connected components)."""
+    groups: list[tuple[set[str], list[Rule]]] = []
+    for rule in RULES:
+        touching = [g for g in groups if g[0] & set(rule.criteria)]
+        names, rules = set(rule.criteria), [rule]
+        for g in touching:
+            names |= g[0]
+            rules = g[1] + rules
+            groups.remove(g)
+        groups.append((names, rules))
+    order = {c.name: i for i, c in enumerate(CRITERIA)}
+    return tuple((tuple(sorted(names, key=order.__getitem__)), tuple(rules)) for names, rules in groups)
 
 
 def prerequisite_brief(criteria: Criteria) -> str:
@@ -691,6 +740,9 @@ def _candidates(row: criteria_table.Criterion) -> Iterable[object]:
     if row.kind is Kind.CHOICE:
         return row.values
     return tuple(frozenset(s) for n in range(len(row.values) + 1) for s in combinations(row.values, n))
+
+
+_RULE_GROUPS = _rule_groups()
 
 
 def _deciding(c: Criteria, open_criteria: tuple[str, ...]) -> tuple[str, ...]:

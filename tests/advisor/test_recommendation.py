@@ -418,6 +418,38 @@ def test_deciding_criteria_really_decide() -> None:
     assert checked > 100
 
 
+def _completions(answers: dict) -> set[str]:
+    """Brute force: the formats reachable by answering the open scoring questions (asked ones only)."""
+    open_names = [n for n in rec.SCORING_CRITERIA if answers.get(n) is None]
+    formats = set()
+    for values in itertools.product(*(VALUE_SETS[n] for n in open_names)):
+        filled = {**answers, **dict(zip(open_names, values, strict=True))}
+        filled = {n: (v if n not in open_names or BY_NAME[n].applies(filled) else None) for n, v in filled.items()}
+        formats.add(recommend(profile(**filled)).format)
+    return formats
+
+
+def test_format_settled_agrees_with_brute_force() -> None:
+    rng = random.Random(11)
+    seen = {True: 0, False: 0}
+    for _ in range(300):
+        answers = {name: rng.choice(values[1:]) for name, values in VALUE_SETS.items()}
+        for name in rng.sample(list(rec.SCORING_CRITERIA), 3):
+            answers[name] = None
+        settled = rec.format_settled(profile(**answers))
+        assert settled == (len(_completions(answers)) == 1), answers
+        seen[settled] += 1
+    assert seen[True] > 20 and seen[False] > 20
+
+
+def test_format_settled_examples() -> None:
+    assert not rec.format_settled(profile())
+    # one person, overview, no competence and no opinion, nothing decided, no tailoring: 12 : 0 – nothing left
+    # to ask can reach the workshop
+    assert rec.format_settled(profile(participants=1, goals=["overview"], experience="none",
+                                      attitude_formed=False, decision_made=False, specific_approach=False))
+
+
 # ---------------------------------------------------------------------------
 # Sanitising: slot values from Rasa, tolerant
 # ---------------------------------------------------------------------------
