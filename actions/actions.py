@@ -241,7 +241,7 @@ class ActionResetQualification(Action):
         events = apply_stated_facts(dispatcher, tracker)
         if events is not None:
             return events + present_recommendation(dispatcher, tracker) + [FollowupAction("action_listen")]
-        slots = QUALIFICATION_SLOTS + ["departments", "unknown_criteria", "recommendation", "phase"]
+        slots = QUALIFICATION_SLOTS + ["departments", "unknown_criteria", "recommendation", "phase", "settled_early"]
         return [SlotSet(slot, None) for slot in slots] + [SlotSet("failed_attempts", 0)]
 
 

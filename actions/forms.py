@@ -18,6 +18,8 @@ Rules of the game:
   skipped ("klären wir im Gespräch") instead of looping;
 * "weiß nicht" / "jein" (from the text, never from an intent guess) marks the criterion unknown: it is
   skipped and becomes an open question for the call;
+* questions that can no longer change the format are not asked ("Ihre Antworten sind schon eindeutig");
+  those the phase or the workshop prerequisite needs are;
 * a criterion is asked only where it applies (the table's ``ask_if``: "breiter angehen?" only after first
   steps, the parts of a strategy only when there is one).
 """
@@ -46,6 +48,8 @@ from advisor.german.interpret import (
     looks_like_question,
     read_message,
 )
+from advisor.recommendation import BASICS_CRITERIA as PHASE_BASICS
+from advisor.recommendation import Criteria, format_settled
 from leads.validation import clean_text, normalize_phone, validate_email
 
 QUALIFICATION_SLOTS = list(criteria_table.NAMES)
@@ -126,7 +130,8 @@ def slot_events(changes: dict[str, Any], unknown: list[str]) -> dict[str, Any]:
 
 
 # Slots the extract methods set besides the form's own (rasa-sdk would drop them otherwise).
-BOOKKEEPING_SLOTS = {"unknown_criteria", "failed_attempts", "departments", "email_failures", "consent_at"}
+BOOKKEEPING_SLOTS = {"unknown_criteria", "failed_attempts", "departments", "email_failures", "consent_at",
+                     "settled_early"}
 # Criteria a message may fill besides the asked one (rasa-sdk keeps them because they are form slots).
 FACT_SLOTS = (*QUALIFICATION_SLOTS, "departments")
 
@@ -193,7 +198,21 @@ class ValidateQualificationForm(_FormValidation):
         # about functional areas; "breiter angehen?" only after first steps; strategy parts only with one)
         unknown = set(tracker.get_slot("unknown_criteria") or [])
         answers = {slot: tracker.get_slot(slot) for slot in QUALIFICATION_SLOTS}
-        return [s for s in domain_slots if s not in unknown and applicable(s, answers)]
+        skipped = settled_questions(answers, unknown)
+        return [s for s in domain_slots if s not in unknown and s not in skipped and applicable(s, answers)]
+
+    async def get_validation_events(self, dispatcher, tracker, domain):
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        if tracker.get_slot("settled_early"):
+            return events
+        answers = {slot: tracker.get_slot(slot) for slot in QUALIFICATION_SLOTS}
+        for event in events:  # the answers of this message count already
+            if event.get("name") in answers:
+                answers[event["name"]] = event.get("value")
+        if settled_questions(answers, set(tracker.get_slot("unknown_criteria") or [])):
+            dispatcher.utter_message(response="utter_format_settled")
+            events.append(SlotSet("settled_early", True))
+        return events
 
     async def get_extraction_events(self, dispatcher, tracker, domain):
         # one reading per message fills every slot it can (rasa-sdk would call one method per slot)
@@ -233,6 +252,17 @@ class ValidateQualificationForm(_FormValidation):
             return {requested: None, "unknown_criteria": _append(unknown, requested), "failed_attempts": 0}
         dispatcher.utter_message(response="utter_not_understood_answer")
         return {requested: None, "failed_attempts": failures}
+
+
+def settled_questions(answers: dict[str, Any], unknown: set[str]) -> set[str]:
+    """Scoring questions not asked any more because no answer to them could change the format
+    (``advisor.recommendation.format_settled``). Questions the phase or the prerequisite needs are always
+    asked."""
+    open_scoring = {s for s in criteria_table.SCORING if answers.get(s) is None and s not in unknown
+                    and s not in PHASE_BASICS}
+    if not open_scoring or not format_settled(Criteria.from_slots(answers)):
+        return set()
+    return open_scoring
 
 
 def _append(unknown: list[str], slot: str) -> list[str]:

@@ -72,8 +72,8 @@ async def test_single_person_skips_the_functional_areas_question(dispatcher, dom
 @pytest.mark.parametrize("text,intent", [("jein", "unsure"), ("weiß ich nicht", "unsure")])
 async def test_dont_know_marks_the_criterion_unknown_and_moves_on(text, intent, dispatcher, domain):
     tracker = make_tracker(text, intent, active_loop=FORM, requested_slot="attitude_formed",
-                           slots={"participants": 1.0, "multiple_functions": False, "goals": ["overview"],
-                                  "specific_approach": False, "experience": "none"})
+                           slots={"participants": 3.0, "multiple_functions": True, "goals": ["overview"],
+                                  "specific_approach": True, "experience": "first_steps", "broaden": False})
     events = slot_events(await run_form(tracker, dispatcher, domain))
     assert events["unknown_criteria"] == ["attitude_formed"]
     assert events["requested_slot"] == "decision_made"
@@ -208,3 +208,31 @@ async def test_the_opening_message_fills_what_it_states_when_the_form_starts(dis
     assert events["departments"] == ["Vertrieb"]
     assert events["multiple_functions"] is False  # all three from one area
     assert events["requested_slot"] == "goals"
+
+
+async def test_questions_that_cannot_change_the_format_are_not_asked_and_that_is_said(dispatcher, domain):
+    answered = {"participants": 5.0, "multiple_functions": True, "goals": ["strategy", "next_steps"],
+                "specific_approach": True}
+    tracker = make_tracker("/inform", "inform", entities=[{"entity": "choice", "value": "basic"}],
+                           active_loop=FORM, requested_slot="experience", slots=answered)
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events["experience"] == "basic"
+    assert events["settled_early"] is True
+    assert "utter_format_settled" in responses(dispatcher)
+    # decision, need, cross-functional can no longer flip a workshop; attitude (phase basics) still comes
+    assert events["requested_slot"] == "attitude_formed"
+    later = make_tracker("ja", "affirm", active_loop=FORM, requested_slot="attitude_formed",
+                         slots={**answered, "experience": "basic", "settled_early": True})
+    dispatcher.messages.clear()
+    events = slot_events(await run_form(later, dispatcher, domain))
+    assert events["requested_slot"] == "platform_knowledge"
+    assert "utter_format_settled" not in responses(dispatcher)
+
+
+async def test_an_open_outcome_asks_on(dispatcher, domain):
+    answered = {"participants": 2.0, "multiple_functions": False, "goals": ["overview"]}
+    tracker = make_tracker("/inform", "inform", entities=[{"entity": "choice", "value": "yes"}],
+                           active_loop=FORM, requested_slot="specific_approach", slots=answered)
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert "settled_early" not in events
+    assert events["requested_slot"] == "experience"
