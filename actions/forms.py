@@ -39,6 +39,7 @@ from actions import texts
 from advisor import criteria as criteria_table
 from advisor import german
 from advisor.german.interpret import (
+    ASKED_WITH,
     CHOICE_NO,
     CHOICE_YES,
     UNKNOWN,
@@ -230,6 +231,8 @@ class ValidateQualificationForm(_FormValidation):
         if reading.corrected:
             dispatcher.utter_message(response="utter_criteria_updated")
         added = {k: v for k, v in reading.added.items() if v is not UNKNOWN}
+        if not set(added) - set(ASKED_WITH.get(requested or "", ())):
+            added = {}  # only what belongs to the answer itself ("nur ich" -> one area): nothing to note
         if added and requested and reading.answer not in (None, UNKNOWN):
             added = {requested: reading.answer, **added}  # "Notiert: 4 Personen aus …" names the answer too
         summary = texts.noted_facts(added)
