@@ -220,9 +220,12 @@ class ValidateQualificationForm(_FormValidation):
         return [SlotSet(k, v) for k, v in self._read(dispatcher, tracker).items()]
 
     def _read(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-        if tracker.active_loop_name not in (self.form_name(), None) or leaves_form(tracker):
+        if tracker.active_loop_name not in (self.form_name(), None):
             return {}
-        requested = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
+        activating = tracker.active_loop_name is None  # the message that started the form ("…, was passt?")
+        if is_command(tracker) if activating else leaves_form(tracker):
+            return {}
+        requested = None if activating else tracker.get_slot("requested_slot")
         digression = is_digression(tracker)
         reading = reading_of(tracker, requested)
         unknown = list(tracker.get_slot("unknown_criteria") or [])
