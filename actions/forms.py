@@ -222,7 +222,9 @@ class ValidateQualificationForm(_FormValidation):
     def _read(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         if tracker.active_loop_name not in (self.form_name(), None):
             return {}
-        activating = tracker.active_loop_name is None  # the message that started the form ("…, was passt?")
+        # the message that started the form ("…, was passt?"): Rasa validates it with or without the new
+        # active loop, but never with a requested slot yet
+        activating = tracker.active_loop_name is None or tracker.get_slot("requested_slot") is None
         if is_command(tracker) if activating else leaves_form(tracker):
             return {}
         requested = None if activating else tracker.get_slot("requested_slot")

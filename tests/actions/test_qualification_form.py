@@ -236,3 +236,11 @@ async def test_an_open_outcome_asks_on(dispatcher, domain):
     events = slot_events(await run_form(tracker, dispatcher, domain))
     assert "settled_early" not in events
     assert events["requested_slot"] == "experience"
+
+
+async def test_the_opening_message_is_read_when_rasa_validates_it_with_the_loop_already_active(dispatcher, domain):
+    tracker = make_tracker("Hallo! Wir sind zu dritt aus dem Vertrieb. Welches Format passt?",
+                           "request_recommendation", active_loop=FORM, requested_slot=None)
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events["participants"] == 3.0
+    assert events["requested_slot"] == "goals"
