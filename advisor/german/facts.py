@@ -272,7 +272,9 @@ _DECISION_PENDING = _phrases(
 def _bool_field(spec: _BoolField, clauses: list[list[str]], asked: str | None, tokens: Tokens) -> Any:
     values: list[Any] = []
     if spec.name == "strategy_exists" and asked == "strategy_parts":
-        return None  # the question presupposes a strategy; the answer is about its parts
+        # the question presupposes a strategy; only a denial ("haben doch gar keine") is a fact about it
+        value = _bool_field(spec, clauses, None, tokens)
+        return value if value is False else None
     cues = spec.cues + spec.weak if asked == spec.name else spec.cues
     for clause in clauses:
         if not _has(clause, cues):

@@ -59,6 +59,9 @@ CORRECTION_MARKER = re.compile(
     r"vertippt|nicht mehr|statt)\b"
 )
 FACT_FIELDS = NAMES + ("departments",)
+# what a question takes for granted: a message that denies it corrects that answer without a correction word
+# ("Was legt Ihre Strategie fest?" - "Wir haben doch gar keine Strategie")
+PREMISES = {"strategy_parts": ("strategy_exists", True), "broaden": ("experience", "first_steps")}
 # facts that belong to the answer of a question (the areas named when asked about functional areas)
 ASKED_WITH = {"multiple_functions": ("departments",), "participants": ("departments", "multiple_functions")}
 
@@ -103,6 +106,11 @@ def read_message(text: str, asked: str | None, choice: str | None, answers: Mapp
         if value is None:
             continue
         current = answers.get(name)
+        premise = PREMISES.get(asked or "")
+        if premise and premise[0] == name and current == premise[1] and value is not UNKNOWN \
+                and not _same(value, current):
+            reading.corrected[name] = value
+            continue
         if current is None and name not in unknown:
             reading.added[name] = value
         elif value is not UNKNOWN and current is not None and not _same(value, current) and correcting:

@@ -157,3 +157,12 @@ def test_unknown_in_passing_is_noted_as_unknown():
 ])
 def test_button_choices(slot, choice, expected):
     assert interpret_choice(slot, choice) == expected or interpret_choice(slot, choice) is expected
+
+
+def test_denying_what_the_question_takes_for_granted_corrects_it():
+    reading = read_message("Nein, eine Strategie haben wir doch noch gar nicht.", "strategy_parts", None,
+                           {"strategy_exists": True})
+    assert reading.corrected == {"strategy_exists": False}
+    assert reading.answer is None
+    plain = read_message("Ziele und Budget, mehr nicht.", "strategy_parts", None, {"strategy_exists": True})
+    assert plain.corrected == {} and sorted(plain.answer) == ["goals", "resources"]

@@ -30,8 +30,8 @@ from tooling import runtime_config
 
 pytestmark = pytest.mark.integration
 
-CRITERIA = ("participants", "multiple_functions", "specific_approach", "focus", "experience",
-            "attitude_formed", "decision_made", "cross_functional", "platform_knowledge")
+CRITERIA = ("participants", "multiple_functions", "goals", "specific_approach", "experience",
+            "attitude_formed", "platform_knowledge", "strategy_exists")
 
 
 def inform(choice: str) -> str:
@@ -66,14 +66,12 @@ ALTERNATING = [
     ("Hallo", ["Assistent"]),
     ("Welches Format passt zu uns?", ["Wie viele Personen"]),
     ("wir sind zu dritt", ["Funktionsbereichen"]),
-    ("aus Marketing und Vertrieb", ["Vordergrund"]),
+    ("aus Marketing und Vertrieb", ["leisten"]),
     (inform("strategy"), ["zugeschnitten"]),
-    (inform("yes"), ["Erfahrungen"]),
-    ("haben schon ein bisschen auf Facebook gepostet", ["Haltung"]),
-    (inform("yes"), ["Entscheidung"]),
-    ("ja, die Notwendigkeit ist erkannt", ["funktionsübergreifend"]),
-    (inform("yes"), ["Anwenderkenntnisse"]),
-    ("ja, Facebook und Xing kennen wir", ["Workshop", "Gründe", "Strategiephase"]),
+    (inform("yes"), ["eindeutig", "Erfahrungen"]),
+    ("haben schon ein bisschen auf Facebook gepostet", ["Notiert", "Haltung"]),
+    (inform("yes"), ["Strategie"]),
+    ("nein, noch keine", ["Workshop", "Gründe", "Strategiephase"]),
     ("/request_callback", ["einverstanden", "datenschutz"]),
     (inform("yes"), ["heißen"]),
     ("Ich heiße Jana Krüger", ["Unternehmen"]),
@@ -121,9 +119,9 @@ def test_conversation_alternating_between_replicas_ends_in_one_lead(production, 
     assert (lead["recommendation"], lead["phase"], lead["channel"]) == ("workshop", "strategy", "rest")
     criteria = as_json(lead["criteria"])
     assert {k: criteria[k] for k in CRITERIA} == {
-        "participants": 3.0, "multiple_functions": True, "specific_approach": True, "focus": "strategy",
-        "experience": "first_steps", "attitude_formed": True, "decision_made": True,
-        "cross_functional": True, "platform_knowledge": True}
+        "participants": 3.0, "multiple_functions": True, "goals": ["strategy"], "specific_approach": True,
+        "experience": "first_steps", "attitude_formed": True, "platform_knowledge": True,
+        "strategy_exists": False}
     assert {"Marketing", "Vertrieb"} <= set(criteria["departments"])
     assert lead["consent_at"] is not None and lead["consent_version"]
 
