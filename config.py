@@ -76,6 +76,10 @@ class Settings:
     )
     # seconds a reply to Messenger / Telegram may take before it is given up (logged, never retried)
     channel_timeout_seconds: int = field(default_factory=lambda: _int("CHANNEL_TIMEOUT_SECONDS", 10))
+    # input limits of every channel (rasa_addons/limits.py): longer messages get a German notice and are not
+    # processed; larger request bodies get 413
+    max_message_chars: int = field(default_factory=lambda: _int("MAX_MESSAGE_CHARS", 2000))
+    max_request_bytes: int = field(default_factory=lambda: _int("MAX_REQUEST_BYTES", 256 * 1024))
 
     @property
     def web_origin_url(self) -> str:

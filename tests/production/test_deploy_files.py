@@ -86,7 +86,7 @@ def test_env_example_renders_the_production_endpoints(monkeypatch):
     assert settings.leads_database_url.startswith("postgresql://assistant_leads:")
     assert settings.web_origin_url == settings.rasa_public_url == PAGE_ORIGIN
     # the messenger channels stay off until their lines are enabled
-    assert set(runtime_config.credentials(settings)) == {"rest", "socketio"}
+    assert set(runtime_config.credentials(settings)) == {runtime_config.REST_CHANNEL, runtime_config.SOCKETIO_CHANNEL}
 
 
 # --------------------------------------------------------------------------- nginx.conf (static)
