@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from sqlalchemy.engine import make_url
 
-from config import ROOT, Settings, get_settings
+from config import ROOT, Settings, action_server_token, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,9 @@ def lock_store_config(url: str) -> dict[str, Any] | None:
 
 def endpoints(settings: Settings) -> dict[str, Any]:
     cfg: dict[str, Any] = {
-        "action_endpoint": {"url": settings.action_endpoint},
+        # the action server refuses every call without this header (rasa_sdk_plugins/auth.py)
+        "action_endpoint": {"url": settings.action_endpoint,
+                            "headers": {"Authorization": f"Bearer {action_server_token(settings)}"}},
         "tracker_store": tracker_store_config(settings.tracker_store_database_url),
     }
     lock = lock_store_config(settings.lock_store_url)

@@ -13,6 +13,7 @@ import contextlib
 import importlib.util
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -295,6 +296,8 @@ def production(tmp_path_factory) -> Iterator[Production]:
             "WEB_ORIGIN": PAGE_ORIGIN,
             "RASA_PUBLIC_URL": PAGE_ORIGIN,
             "PRIVACY_URL": f"{PAGE_ORIGIN}/datenschutz.html",
+            # one secret for Rasa (both replicas) and the action server, as in production.env
+            "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32),
         }
         action_port = free_port()
         replica_a = Stack(env={**shared, "VAR_DIR": str(tmp_path_factory.mktemp("replica-a")),
