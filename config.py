@@ -5,10 +5,16 @@ Every setting has a documented default (see README "Configuration"). Secrets hav
 from __future__ import annotations
 
 import os
+import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+
+
+class ConfigurationError(ValueError):
+    """A setting has a value the assistant cannot work with (the message names the variable)."""
 
 
 def _env(name: str, default: str = "") -> str:
@@ -76,6 +82,13 @@ class Settings:
     )
     # seconds a reply to Messenger / Telegram may take before it is given up (logged, never retried)
     channel_timeout_seconds: int = field(default_factory=lambda: _int("CHANNEL_TIMEOUT_SECONDS", 10))
+    # input limits of every channel (rasa_addons/limits.py): longer messages get a German notice and are not
+    # processed; larger request bodies get 413
+    max_message_chars: int = field(default_factory=lambda: _int("MAX_MESSAGE_CHARS", 2000))
+    max_request_bytes: int = field(default_factory=lambda: _int("MAX_REQUEST_BYTES", 256 * 1024))
+    # shared secret Rasa sends with every action call (Authorization: Bearer ...); unset: generated once into
+    # VAR_DIR/secrets/ (embedded profile; set it on every host when Rasa and the action server run apart)
+    action_server_token: str = field(default_factory=lambda: _env("ACTION_SERVER_TOKEN", ""))
 
     @property
     def web_origin_url(self) -> str:
@@ -97,6 +110,41 @@ class Settings:
     def spool_dir(self) -> Path:
         """Where leads wait (fsync'd JSON lines) while the database is unreachable."""
         return self.var_dir / "spool"
+
+
+#: what a shared secret may consist of (no whitespace, nothing Rasa's YAML reader would substitute)
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9._~+/=-]{32,512}$")
+
+
+def action_server_token(settings: Settings) -> str:
+    """The secret between Rasa and the action server: ``ACTION_SERVER_TOKEN``, else the one generated once into
+    ``VAR_DIR/secrets/action_server_token`` (mode 600; never in git). Both servers call this with the same
+    ``VAR_DIR``; whichever comes first creates the file (atomically), the other reads it."""
+    if settings.action_server_token:
+        if not TOKEN_PATTERN.match(settings.action_server_token):
+            raise ConfigurationError(
+                "ACTION_SERVER_TOKEN must be 32-512 characters of A-Z a-z 0-9 . _ ~ + / = - "
+                "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+        return settings.action_server_token
+    folder = settings.var_dir / "secrets"
+    path = folder / "action_server_token"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = folder / f".action_server_token.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(32) + "\n")
+        try:
+            os.link(tmp, path)  # atomic: fails when another process was first
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    token = path.read_text().strip()
+    if not TOKEN_PATTERN.match(token):
+        raise ConfigurationError(f"{path} does not hold a valid token: delete it to generate a new one")
+    return token
 
 
 def get_settings() -> Settings:

@@ -21,6 +21,8 @@ credentials.yml (rendered by tooling/runtime_config.py from the environment)::
       page-access-token: ...   # FACEBOOK_PAGE_ACCESS_TOKEN
       graph_url: https://graph.facebook.com/v21.0   # FACEBOOK_GRAPH_URL
       timeout: 10
+      max_message_chars: 2000   # MAX_MESSAGE_CHARS: longer messages get a German notice (rasa_addons.limits)
+      max_request_bytes: 262144 # MAX_REQUEST_BYTES: larger webhook bodies get 413
 """
 from __future__ import annotations
 
@@ -38,6 +40,8 @@ from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from rasa_addons.limits import Limits, guard_messages, limit_request_size, too_large_error
 
 logger = logging.getLogger(__name__)
 
@@ -224,6 +228,7 @@ class SecureFacebookInput(FacebookInput):
             credentials.get("page-access-token"),
             graph_url=credentials.get("graph_url"),
             timeout=float(credentials.get("timeout") or 10),
+            limits=Limits.from_credentials(credentials),
         )
 
     def __init__(
@@ -233,16 +238,20 @@ class SecureFacebookInput(FacebookInput):
         fb_access_token: str,
         graph_url: str | None = None,
         timeout: float = 10.0,
+        limits: Limits | None = None,
     ) -> None:
         super().__init__(fb_verify, fb_secret, fb_access_token)
         self.graph_url = graph_url or DEFAULT_GRAPH_URL
         self.timeout = timeout
+        self.limits = limits or Limits()
 
     def client(self) -> GraphClient:
         return GraphClient(self.fb_access_token, self.graph_url, self.fb_secret, self.timeout)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         fb_webhook = Blueprint("fb_webhook", __name__)
+        limit_request_size(fb_webhook, self.limits)
+        on_new_message = guard_messages(on_new_message, self.limits, self.name())
 
         @fb_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -263,6 +272,9 @@ class SecureFacebookInput(FacebookInput):
 
         @fb_webhook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
+            if self.limits.body_too_large(request.body):
+                logger.warning("facebook: webhook body of %d bytes refused", len(request.body))
+                return response.json(too_large_error(self.limits), status=413)
             if not signature_valid(self.fb_secret, request.body or b"", request.headers):
                 logger.warning("facebook: webhook call with a missing or wrong signature rejected")
                 return response.text("invalid signature", status=403)

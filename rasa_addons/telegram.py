@@ -21,6 +21,8 @@ credentials.yml (rendered by tooling/runtime_config.py from the environment)::
       webhook_url: ...    # TELEGRAM_WEBHOOK_URL, https://<host>/webhooks/telegram/webhook
       secret_token: ...   # TELEGRAM_SECRET_TOKEN, 1-256 characters of A-Z a-z 0-9 _ -
       api_server: null    # TELEGRAM_API_SERVER
+      max_message_chars: 2000    # MAX_MESSAGE_CHARS: longer messages get a German notice (rasa_addons.limits)
+      max_request_bytes: 262144  # MAX_REQUEST_BYTES: larger update bodies get 413
 """
 from __future__ import annotations
 
@@ -42,6 +44,8 @@ from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
+
+from rasa_addons.limits import Limits, guard_messages, limit_request_size, too_large_error
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +113,7 @@ class SecureTelegramInput(TelegramInput):
             secret_token=credentials.get("secret_token"),
             api_server_url=credentials.get("api_server"),
             timeout=float(credentials.get("timeout") or 10),
+            limits=Limits.from_credentials(credentials),
         )
 
     def __init__(
@@ -121,8 +126,10 @@ class SecureTelegramInput(TelegramInput):
         secret_token: str | None = None,
         api_server_url: str | None = None,
         timeout: float = 10.0,
+        limits: Limits | None = None,
     ) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode=debug_mode)
+        self.limits = limits or Limits()
         if not secret_token or not SECRET_PATTERN.match(secret_token):
             raise RasaException(
                 "Telegram needs a secret_token (TELEGRAM_SECRET_TOKEN) of 1-256 characters A-Z, a-z, 0-9, _ and -"
@@ -180,12 +187,15 @@ class SecureTelegramInput(TelegramInput):
         return given is not None and hmac.compare_digest(given.encode(), self.secret_token.encode())
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        limited = guard_messages(on_new_message, self.limits, self.name())
+
         async def handle(message: UserMessage) -> None:
             if message.text and START_COMMAND.match(message.text.strip()):
                 message.text = "/greet"  # Telegram's first message; Rasa would parse it as an unknown intent
-            await on_new_message(message)
+            await limited(message)
 
         bp = super().blueprint(handle)
+        limit_request_size(bp, self.limits)
 
         @bp.middleware("request")
         async def require_secret(request: Request) -> Any:
@@ -200,6 +210,9 @@ class SecureTelegramInput(TelegramInput):
             if request.path.rstrip("/").endswith("/webhook"):
                 if request.method != "POST":
                     return response.text("method not allowed", status=405)
+                if self.limits.body_too_large(request.body):
+                    logger.warning("telegram: update body of %d bytes refused", len(request.body))
+                    return response.json(too_large_error(self.limits), status=413)
                 self._answer_button(request)
             return None
 

@@ -1,6 +1,7 @@
 """rasa-sdk plugin hook (rasa_sdk imports a top-level package of this name when the action server starts).
 
-Starts the lead outbox worker together with the action server, so briefs that are still pending (SMTP was
+Requires Rasa's shared secret on every call (``auth``: 401 otherwise) and starts the lead outbox worker
+together with the action server, so briefs that are still pending (SMTP was
 down, the server restarted) and spooled leads go out without waiting for the next new lead.
 """
 from __future__ import annotations
@@ -12,6 +13,14 @@ from sanic import Sanic
 
 logger = logging.getLogger(__name__)
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
+
+
+class AuthPlugin:
+    @hookimpl
+    def attach_sanic_app_extensions(self, app: Sanic) -> None:
+        from rasa_sdk_plugins import auth
+
+        auth.attach(app)
 
 
 class OutboxPlugin:
@@ -34,4 +43,5 @@ class OutboxPlugin:
 
 
 def init_hooks(manager: pluggy.PluginManager) -> None:
+    manager.register(AuthPlugin())
     manager.register(OutboxPlugin())

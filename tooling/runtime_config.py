@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from sqlalchemy.engine import make_url
 
-from config import ROOT, Settings, get_settings
+from config import ROOT, Settings, action_server_token, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,9 @@ def lock_store_config(url: str) -> dict[str, Any] | None:
 
 def endpoints(settings: Settings) -> dict[str, Any]:
     cfg: dict[str, Any] = {
-        "action_endpoint": {"url": settings.action_endpoint},
+        # the action server refuses every call without this header (rasa_sdk_plugins/auth.py)
+        "action_endpoint": {"url": settings.action_endpoint,
+                            "headers": {"Authorization": f"Bearer {action_server_token(settings)}"}},
         "tracker_store": tracker_store_config(settings.tracker_store_database_url),
     }
     lock = lock_store_config(settings.lock_store_url)
@@ -83,6 +85,8 @@ TELEGRAM_REQUIRED = {
     "TELEGRAM_SECRET_TOKEN": "telegram_secret_token",
 }
 # custom channel classes (rasa_addons): stricter request checks than Rasa's own, see docs/channels.md
+REST_CHANNEL = "rasa_addons.channels.LimitedRestInput"
+SOCKETIO_CHANNEL = "rasa_addons.channels.LimitedSocketIOInput"
 FACEBOOK_CHANNEL = "rasa_addons.facebook.SecureFacebookInput"
 TELEGRAM_CHANNEL = "rasa_addons.telegram.SecureTelegramInput"
 
@@ -96,14 +100,17 @@ def _channel_enabled(settings: Settings, name: str, required: dict[str, str]) ->
 
 
 def credentials(settings: Settings) -> dict[str, Any]:
-    """Rasa's credentials.yml: REST and socket.io always, Messenger and Telegram only when configured."""
+    """Rasa's credentials.yml: REST and socket.io always, Messenger and Telegram only when configured; every
+    channel with the input limits (rasa_addons/limits.py)."""
+    limits = {"max_message_chars": settings.max_message_chars, "max_request_bytes": settings.max_request_bytes}
     cfg: dict[str, Any] = {
-        "rest": None,
-        "socketio": {
+        REST_CHANNEL: {**limits},
+        SOCKETIO_CHANNEL: {
             "user_message_evt": "user_uttered",
             "bot_message_evt": "bot_uttered",
             # the widget keeps its session id (sessionStorage) and rejoins it after a page reload
             "session_persistence": True,
+            **limits,
         },
     }
     if _channel_enabled(settings, "Facebook Messenger", FACEBOOK_REQUIRED):
@@ -113,6 +120,7 @@ def credentials(settings: Settings) -> dict[str, Any]:
             "page-access-token": settings.facebook_page_access_token,
             "graph_url": settings.facebook_graph_url,
             "timeout": settings.channel_timeout_seconds,
+            **limits,
         }
     if _channel_enabled(settings, "Telegram", TELEGRAM_REQUIRED):
         cfg[TELEGRAM_CHANNEL] = {
@@ -122,6 +130,7 @@ def credentials(settings: Settings) -> dict[str, Any]:
             "secret_token": settings.telegram_secret_token,
             "api_server": settings.telegram_api_server or None,
             "timeout": settings.channel_timeout_seconds,
+            **limits,
         }
     return cfg
 

@@ -55,6 +55,8 @@ class Stack(ProcessGroup):
         finally:
             os.environ.clear()
             os.environ.update(saved)
+        # rasa-sdk binds SANIC_HOST (0.0.0.0 without it): the action server listens where this stack's HOST says
+        env["SANIC_HOST"] = self.settings.host
         super().__init__(self.settings.var_dir / "logs", env)
         self.run_dir = self.settings.var_dir / "run"
 

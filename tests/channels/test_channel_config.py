@@ -50,9 +50,11 @@ def settings_from(monkeypatch):
 
 def test_without_messenger_variables_only_rest_and_socketio(settings_from):
     cfg = runtime_config.credentials(settings_from())
-    assert set(cfg) == {"rest", "socketio"}
-    assert cfg["socketio"] == {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered",
-                               "session_persistence": True}
+    assert set(cfg) == {runtime_config.REST_CHANNEL, runtime_config.SOCKETIO_CHANNEL}
+    assert cfg[runtime_config.REST_CHANNEL] == {"max_message_chars": 2000, "max_request_bytes": 256 * 1024}
+    assert cfg[runtime_config.SOCKETIO_CHANNEL] == {
+        "user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered", "session_persistence": True,
+        "max_message_chars": 2000, "max_request_bytes": 256 * 1024}
 
 
 def test_facebook_enabled_by_its_variables(settings_from):

@@ -9,6 +9,7 @@ scripts/system-deps.sh installs it.
 """
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 
 import pytest
@@ -60,6 +61,8 @@ def production(tmp_path_factory) -> Iterator[Production]:
             "WEB_ORIGIN": PAGE_ORIGIN,
             "RASA_PUBLIC_URL": PAGE_ORIGIN,
             "PRIVACY_URL": f"{PAGE_ORIGIN}/datenschutz.html",
+            # one secret for Rasa (both replicas) and the action server, as in production.env
+            "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32),
         }
         action_port = free_port()
         replica_a = Stack(env={**shared, **free_ports_env(tmp_path_factory.mktemp("replica-a")),

@@ -84,10 +84,12 @@ def test_env_example_renders_the_production_endpoints(monkeypatch):
         "postgresql", "rasa_tracker", "assistant_tracker")
     assert endpoints["lock_store"]["type"] == "redis" and endpoints["lock_store"]["db"] == 0
     assert endpoints["action_endpoint"]["url"] == "http://127.0.0.1:5050/webhook"
+    token = example_lines()["ACTION_SERVER_TOKEN"][0]
+    assert endpoints["action_endpoint"]["headers"] == {"Authorization": f"Bearer {token}"}
     assert settings.leads_database_url.startswith("postgresql://assistant_leads:")
     assert settings.web_origin_url == settings.rasa_public_url == PAGE_ORIGIN
     # the messenger channels stay off until their lines are enabled
-    assert set(runtime_config.credentials(settings)) == {"rest", "socketio"}
+    assert set(runtime_config.credentials(settings)) == {runtime_config.REST_CHANNEL, runtime_config.SOCKETIO_CHANNEL}
 
 
 # --------------------------------------------------------------------------- nginx.conf (static)

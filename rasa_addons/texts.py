@@ -1,0 +1,33 @@
+"""Every German text the Rasa server's own channel code sends (the dialogue's texts live in domain/ and
+actions/texts.py; this process must not import ``actions``)."""
+from __future__ import annotations
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")  # German thousands separator: 2.000
+
+
+def message_too_long(max_chars: int) -> str:
+    """The answer to a message longer than MAX_MESSAGE_CHARS (it is not processed)."""
+    return (
+        f"Ihre Nachricht ist leider zu lang für mich – ich kann höchstens {_number(max_chars)} Zeichen auf "
+        "einmal lesen. Bitte fassen Sie Ihr Anliegen kurz zusammen, gern auch in mehreren Nachrichten."
+    )
+
+
+def request_too_large(max_bytes: int) -> str:
+    """The error text of a request body larger than MAX_REQUEST_BYTES (HTTP 413)."""
+    return (
+        f"Ihre Nachricht ist leider zu groß (höchstens {_number(max_bytes // 1024)} KB). Bitte fassen Sie Ihr "
+        "Anliegen kurz zusammen."
+    )
+
+
+#: error code of a malformed REST request (HTTP 400) -> its German explanation
+MALFORMED_REQUEST = {
+    "invalid_json": "Die Anfrage ist kein gültiges JSON.",
+    "invalid_body": "Die Anfrage muss ein JSON-Objekt mit \"sender\" und \"message\" sein.",
+    "invalid_sender": "Das Feld \"sender\" fehlt oder ist kein Text.",
+    "invalid_message": "Das Feld \"message\" fehlt oder ist kein Text.",
+    "invalid_metadata": "Das Feld \"metadata\" muss ein JSON-Objekt sein.",
+}
