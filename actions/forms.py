@@ -363,10 +363,11 @@ class ValidateContactForm(_FormValidation):
             return {}
         name = clean_text(_strip_lead_in(answer[0], ("ich heiße", "ich heisse", "mein name ist", "ich bin",
                                                      "hier ist", "name:")), 300)
-        read = german.read_contact(answer[0], "contact_name").get("contact_name")
+        mixed = "@" in answer[0] or bool(re.search(r"\d{5}", answer[0]))  # more than a name in it
+        read = german.read_contact(answer[0], "contact_name").get("contact_name") if mixed else None
         if read:
             name = clean_text(str(read), 300)
-        elif "@" in answer[0] or re.search(r"\d{5}", answer[0]):
+        elif mixed:
             name = ""  # an address or a number, but no name
         if not name:
             dispatcher.utter_message(response="utter_invalid_name")

@@ -8,10 +8,9 @@ import sqlite3
 import subprocess
 import sys
 
+from advisor.criteria import NAMES as CRITERIA
 from tests.support import ROOT
 from tests.support.chat import RestChat
-
-from advisor.criteria import NAMES as CRITERIA
 
 
 def buttons(messages):
