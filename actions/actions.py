@@ -82,6 +82,8 @@ class ActionSessionStart(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         settings = get_settings()
+        if not any(e.get("event") == "user" for e in tracker.events):
+            dispatcher.utter_message(text=texts.DISCLOSURE)  # the first reply says it is a digital assistant
         events: list[EventType] = [SessionStarted()]
         # carry over the slots of the previous session (session_config: carry_over_slots_to_new_session)
         for key, value in tracker.slots.items():
@@ -201,6 +203,10 @@ class ActionUpdateCriteria(Action):
     async def run(self, dispatcher, tracker, domain):
         events = apply_stated_facts(dispatcher, tracker)
         if events is None:
+            if tracker.get_slot("recommendation") and corrections_from_message(tracker).restated:
+                # "Wir haben doch noch gar keine Strategie": already so in the recommendation - say it again
+                dispatcher.utter_message(text=texts.ALREADY_KNOWN)
+                return present_recommendation(dispatcher, tracker)
             dispatcher.utter_message(response="utter_offer_help")
             return []
         if tracker.get_slot("recommendation"):
@@ -220,7 +226,7 @@ def apply_stated_facts(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     for key, value in changes.items():
         tracker.slots[key] = value
     if reading.corrected:
-        dispatcher.utter_message(response="utter_criteria_updated")
+        dispatcher.utter_message(text=texts.corrected_facts(reading.corrected))
     summary = texts.noted_facts({k: v for k, v in reading.added.items() if k in changes})
     if summary:
         dispatcher.utter_message(text=summary)

@@ -113,8 +113,11 @@ def reading_of(tracker: Tracker, asked: str | None) -> Reading:
 
 
 def corrections_from_message(tracker: Tracker) -> Reading:
-    """The latest message outside the form: new facts and explicit corrections of earlier answers."""
-    return reading_of(tracker, None)
+    """The latest message outside the form: new facts, and changed values of earlier answers (a fact the
+    prospect volunteers is meant as a correction)."""
+    answers = {slot: tracker.get_slot(slot) for slot in (*QUALIFICATION_SLOTS, "departments")}
+    unknown = set(tracker.get_slot("unknown_criteria") or [])
+    return read_message(latest_text(tracker), None, choice_of(tracker), answers, unknown, volunteered=True)
 
 
 def slot_events(changes: dict[str, Any], unknown: list[str]) -> dict[str, Any]:
@@ -234,7 +237,7 @@ class ValidateQualificationForm(_FormValidation):
         result = slot_events(reading.changes, unknown)
         unknown = result.get("unknown_criteria", unknown)
         if reading.corrected:
-            dispatcher.utter_message(response="utter_criteria_updated")
+            dispatcher.utter_message(text=texts.corrected_facts(reading.corrected))
         added = {k: v for k, v in reading.added.items() if v is not UNKNOWN}
         if not set(added) - set(ASKED_WITH.get(requested or "", ())):
             added = {}  # only what belongs to the answer itself ("nur ich" -> one area): nothing to note
@@ -254,6 +257,9 @@ class ValidateQualificationForm(_FormValidation):
             return {**implied, **result, requested: value, "failed_attempts": 0}
         if reading.changes or digression:
             return result  # the message said something else: no miss, the question comes again
+        if reading.restated:
+            dispatcher.utter_message(text=texts.ALREADY_KNOWN)  # "hab ich doch gesagt": no miss either
+            return {**result, requested: None}
         failures = int(tracker.get_slot("failed_attempts") or 0) + 1
         if failures >= 2:
             dispatcher.utter_message(response="utter_skip_question")
@@ -414,7 +420,9 @@ class ValidateContactForm(_FormValidation):
         text, choice = answer
         norm = german.normalize(text)
         no_email = tracker.get_slot("email") in (None, "–")
-        if choice == "none" or (any(norm.startswith(w) for w in NO_VALUE_WORDS) and not re.search(r"\d{4}", text)):
+        refused = german.read_contact(text, "phone").get("no_phone") is True  # "Lieber keine Nummer"
+        if choice == "none" or refused or (any(norm.startswith(w) for w in NO_VALUE_WORDS)
+                                           and not re.search(r"\d{4}", text)):
             if no_email:
                 dispatcher.utter_message(response="utter_need_email_or_phone")
                 return {"phone": None}
@@ -493,7 +501,10 @@ def contact_given_before(tracker: Tracker) -> dict[str, Any]:
             found = {}
         if event.get("event") != "user" or not event.get("text"):
             continue
-        found.update(contact_extras(tracker, str(event["text"]), None))
+        earlier = contact_extras(tracker, str(event["text"]), None)
+        if len(str(earlier.get("company", "")).split()) < 2:
+            earlier.pop("company", None)  # "unsere Kanzlei" in passing is no company name: ask for it
+        found.update(earlier)
     latest = latest_text(tracker)
     found.update(contact_extras(tracker, latest, "consent"))
     return {k: v for k, v in found.items() if tracker.get_slot(k) in (None, "")}

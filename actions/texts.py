@@ -37,6 +37,14 @@ DELETION_FAILED = (
 )
 
 
+DISCLOSURE = ("Guten Tag! Ich bin der digitale Assistent von Ihrem Social-Media-Berater – ein Chatbot, "
+              "kein Mensch.")
+"""Sent with the first reply of every conversation, whatever the first message is and on every channel."""
+
+ALREADY_KNOWN = "Das hatten Sie schon gesagt – ist notiert, danke."
+CORRECTED_PREFIX = "Danke, korrigiert:"
+
+
 def bullet_list(lines: list[str], limit: int = 4) -> str:
     return "\n".join(f"• {line}" for line in lines[:limit])
 
@@ -98,3 +106,9 @@ def noted_facts(facts: dict) -> str:
 def _and(items: list[str]) -> str:
     items = [str(i) for i in items]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " und " + items[-1]
+
+
+def corrected_facts(facts: dict) -> str:
+    """"Danke, korrigiert: 4 Personen." — says what changed, not only that something did."""
+    summary = noted_facts(facts)
+    return CORRECTED_PREFIX + summary[len(NOTED_PREFIX):] if summary else "Danke, das habe ich korrigiert."

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.criteria import EXPERIENCE_VALUES, GOAL_VALUES, STRATEGY_PART_VALUES
+from advisor.criteria import EXPERIENCE_VALUES, GOAL_VALUES, NAMES, STRATEGY_PART_VALUES
 from advisor.german.answers import _yes_no_signal
 from advisor.german.departments import parse_departments
 from advisor.german.focus import _FOCUS_RULES, parse_experience
@@ -55,6 +55,7 @@ class _Unknown:
 
 
 UNKNOWN: Any = _Unknown()
+_CRITERIA_NAMES = frozenset(NAMES)
 
 Tokens = Sequence[str]
 
@@ -381,7 +382,11 @@ _COUNT_CUES = _phrases(
     "zu zweit", "zu dritt", "zu viert", "zu fuenft", "zu sechst", "zu siebt", "zu acht", "zu neunt",
     "zu zehnt", "zu elft", "zu zwoelft", "personen", "leute", "teilnehm*", "koepfe", "nur ich", "ich allein*",
     "ich alleine", "einzelperson", "wir zwei", "wir drei", "wir vier", "wir fuenf", "wir beide", "team von",
+    "bin allein*", "mache das allein*", "mach das allein*", "mache ich allein*", "mach ich allein*",
+    "einzelkaempfer*", "solo", "nur mich", "und allein*", "ganz allein*",
 )
+_OPENING_COUNT_CUES = _COUNT_CUES + _phrases("und ich", "ich und", "mit mir")
+"""In a first message, "meine Kollegin und ich" introduces who wants to start."""
 _MIXED = _phrases(
     "verschiedene* abteilung*", "verschiedene* bereich*", "verschiedene* funktion*", "unterschiedliche*",
     "aus allen bereichen", "aus allen abteilungen", "gemischt*", "querbeet", "bunt gemischt",
@@ -401,7 +406,8 @@ _PAIR = _phrases("die beiden *", "beide *", "wir beide", "wir zwei", "beiden")
 
 
 def _participants(tokens: Tokens, asked: str | None) -> int | None:
-    if asked != "participants" and not _has(tokens, _COUNT_CUES):
+    cues = _OPENING_COUNT_CUES if asked is None else _COUNT_CUES
+    if asked != "participants" and not _has(tokens, cues):
         return None
     clauses = [c for c in _clauses(_final_part_tokens(tokens))]
     counts = [(c, _count(c)) for c in clauses]
@@ -463,7 +469,7 @@ def _multiple_functions(tokens: Tokens, clauses: list[list[str]], asked: str | N
     return None
 
 
-_FROM_ONE = _phrases("aus dem", "aus der", "vom", "alle aus", "alle im", "alle vom")
+_FROM_ONE = _phrases("aus dem", "aus der", "vom", "alle aus", "alle im", "alle vom", "beide", "beides", "alle")
 _SOME_OF = frozenset({"einer", "eine", "einem", "einen", "davon", "auch", "teils", "ua", "unter", "darunter"})
 
 
@@ -538,10 +544,17 @@ _EXPERIENCE_CUES = _phrases(
 )
 
 
+_STRONG_EXPERIENCE = _phrases("erste* schritt*", "ausprobier*", "getestet", "gepostet", "grundkenntnis*",
+                              "regelmaessig*", "learning by doing")
+
+
 def _experience(text: str, tokens: Tokens, clauses: list[list[str]], asked: str | None) -> Any:
     if asked == "experience":
-        if _has(tokens, _DONT_KNOW) and parse_experience(text) is None:
-            return UNKNOWN
+        if _says_dont_know(tokens) and not _has(tokens, _STRONG_EXPERIENCE):
+            return UNKNOWN  # "weiß ich noch nicht" is no "noch nicht"
+        if _has(tokens, _phrases("erfahrung*", "kenntnis*", "kompetenz*", "ahnung")) and \
+                any(tok in ("niemand", "niemanden", "keiner", "keine", "kein", "keinerlei") for tok in tokens):
+            return "none"  # "niemand von uns hat da Erfahrung"
         value = parse_experience(text)
         if value in EXPERIENCE_VALUES:
             return value
@@ -673,6 +686,8 @@ def read_facts(text: object, asked: str | None = None) -> dict[str, Any]:
     parts = _strategy_parts(clauses, asked, facts.get("strategy_exists"), tokens)
     if parts is not None:
         facts["strategy_parts"] = parts
+    if asked and asked not in facts and asked in _CRITERIA_NAMES and _says_dont_know(tokens):
+        facts[asked] = UNKNOWN  # "weiß nicht" to any question: an open point, not a miss
     facts.update(_contact(text, asked))
     return facts
 

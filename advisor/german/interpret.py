@@ -81,6 +81,8 @@ class Reading:
     answer: Any = None
     added: dict[str, Any] = field(default_factory=dict)
     corrected: dict[str, Any] = field(default_factory=dict)
+    restated: set[str] = field(default_factory=set)
+    """Facts the message states again with the value already given ("hab ich doch gesagt")."""
 
     @property
     def changes(self) -> dict[str, Any]:
@@ -88,9 +90,11 @@ class Reading:
 
 
 def read_message(text: str, asked: str | None, choice: str | None, answers: Mapping[str, Any],
-                 unknown: set[str] | frozenset[str] = frozenset()) -> Reading:
+                 unknown: set[str] | frozenset[str] = frozenset(), *, volunteered: bool = False) -> Reading:
     """Read one message given the question ``asked`` and the ``answers`` so far (``unknown``: the
-    criteria answered with "weiß nicht")."""
+    criteria answered with "weiß nicht"). ``volunteered``: the message was not an answer to a question
+    (after the recommendation: "Die Anwenderkenntnisse haben wir aber nicht"), so a changed value is a
+    correction even without a correction word."""
     if choice is not None:
         return Reading(answer=interpret_choice(asked, choice) if asked else None)
     if not isinstance(text, str) or not text.strip():
@@ -98,7 +102,7 @@ def read_message(text: str, asked: str | None, choice: str | None, answers: Mapp
     stated = read_facts(text, asked)
     free = read_facts(text, None) if asked else stated  # facts with a topic of their own
     reading = Reading()
-    correcting = says_correction(text)
+    correcting = volunteered or says_correction(text)
     for name in FACT_FIELDS:
         if name == asked:
             continue
@@ -111,7 +115,9 @@ def read_message(text: str, asked: str | None, choice: str | None, answers: Mapp
                 and not _same(value, current):
             reading.corrected[name] = value
             continue
-        if current is None and name not in unknown:
+        if current is not None and _same(value, current):
+            reading.restated.add(name)
+        elif current is None and name not in unknown:
             reading.added[name] = value
         elif value is not UNKNOWN and current is not None and not _same(value, current) and correcting:
             reading.corrected[name] = value

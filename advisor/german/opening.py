@@ -8,6 +8,7 @@ wants to know what fits. ``route`` arbitrates: a message that states at least on
 
 * ``request_recommendation`` when it also asks what fits ("passt", "welches Format", "was empfehlen Sie",
   "können Sie uns helfen");
+* ``request_callback`` when it asks to be called back (the facts are kept in the conversation);
 * ``inform`` when the intent was only a guess that carries no question of its own (greeting, fallback,
   out of scope, a bare yes/no, thanks);
 
@@ -43,6 +44,10 @@ _WHAT_FITS = _phrases(
 )
 
 
+_CALLBACK = _phrases("rueckruf*", "zurueckrufen", "zurueck rufen", "rufen sie mich", "ruf mich", "rufen mich",
+                     "ruft mich", "anrufen", "meldet sich", "melden sie sich", "kontaktier*")
+
+
 def stated_criteria(text: str) -> dict:
     """The criteria a message states by itself (no question asked), without contact data."""
     return {k: v for k, v in read_facts(text, None).items() if k in NAMES}
@@ -54,7 +59,10 @@ def route(intent: str, text: str) -> str:
         return intent  # button payloads carry their own intent
     if not stated_criteria(text):
         return intent
-    asks_fit = _has(tokenize(text), _WHAT_FITS)
+    tokens = tokenize(text)
+    if _has(tokens, _CALLBACK) and intent in WEAK_INTENTS | FORMAT_QUESTION_INTENTS:
+        return "request_callback"  # "… wir sind zu viert. Rufen Sie mich bitte zurück.": the wish comes first
+    asks_fit = _has(tokens, _WHAT_FITS)
     if asks_fit and intent in FORMAT_QUESTION_INTENTS:
         return "request_recommendation"
     if intent in WEAK_INTENTS:

@@ -48,7 +48,7 @@ CASES = [
       "goals": ["strategy"]}, ("strategy_exists",)),
     ("Nur ich, aus der Geschäftsführung.", "participants", {"participants": 1, "multiple_functions": False}, ()),
     ("Meine Kollegin und ich fragen uns, ob Social Media für unsere Kanzlei überhaupt relevant ist.", None,
-     {"goals": ["relevance"]}, ("participants",)),  # who asks is not necessarily who takes part
+     {"participants": 2, "goals": ["relevance"]}, ()),  # an opening introduces who wants to start
     ("Wir wollen einen Überblick und danach konkrete nächste Schritte.", "goals",
      {"goals": ["overview", "next_steps"]}, ()),
     # strategy: a goal is not an existing strategy; parts are read with negation
