@@ -686,7 +686,8 @@ def read_facts(text: object, asked: str | None = None) -> dict[str, Any]:
     parts = _strategy_parts(clauses, asked, facts.get("strategy_exists"), tokens)
     if parts is not None:
         facts["strategy_parts"] = parts
-    if asked and asked not in facts and asked in _CRITERIA_NAMES and _says_dont_know(tokens):
+    if asked and asked not in facts and asked in _CRITERIA_NAMES and asked != "participants" \
+            and _says_dont_know(tokens):
         facts[asked] = UNKNOWN  # "weiß nicht" to any question: an open point, not a miss
     facts.update(_contact(text, asked))
     return facts
