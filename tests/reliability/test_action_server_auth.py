@@ -17,8 +17,8 @@ import yaml
 
 from config import ConfigurationError, Settings, action_server_token
 from rasa_sdk_plugins.auth import authorized, bearer_token
-from tests.integration.conftest import RestChat
-from tests.reliability.conftest import lead_count, post
+from tests.support.chat import RestChat
+from tests.support.reliability import lead_count, post
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -25,12 +25,12 @@ from rasa_addons.limits import (
     MalformedRequest,
     parse_rest_body,
 )
-from tests.channels.test_facebook import MessengerUser, signature
-from tests.channels.test_facebook import texts as fb_texts
-from tests.channels.test_telegram import TelegramUser
-from tests.channels.test_telegram import texts as tg_texts
-from tests.integration.conftest import RestChat
-from tests.reliability.conftest import post, tracker_events
+from tests.support.chat import RestChat
+from tests.support.messenger import MessengerUser, signature
+from tests.support.messenger import texts as fb_texts
+from tests.support.reliability import post, tracker_events
+from tests.support.telegram import TelegramUser
+from tests.support.telegram import texts as tg_texts
 
 LONG = "A" * 100_000
 NOTICE = texts.message_too_long(DEFAULT_MAX_MESSAGE_CHARS)
@@ -254,7 +254,7 @@ def test_messenger_100k_message_gets_the_notice(assistant):
 
 def test_messenger_body_over_the_limit_is_413(assistant):
     user = MessengerUser(assistant)
-    from tests.channels.test_facebook import http, messaging_event, webhook_payload
+    from tests.support.messenger import http, messaging_event, webhook_payload
 
     body = json.dumps(webhook_payload(messaging_event(user.psid, {"text": "x" * DEFAULT_MAX_REQUEST_BYTES}))).encode()
     mark = assistant.graph.snapshot()

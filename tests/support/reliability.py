@@ -1,5 +1,4 @@
-"""Reliability tests against the real assistant: the channel tests' stack (REST, socket.io, and Messenger and
-Telegram against their local stand-ins), shared with tests/channels when both run in one session."""
+"""Reliability test helpers: raw POSTs with timing, the stored events and the lead count of the embedded profile."""
 from __future__ import annotations
 
 import json
@@ -8,16 +7,6 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-
-import pytest
-
-from tests.channels import harness
-
-
-@pytest.fixture(scope="session")
-def assistant(tmp_path_factory):
-    yield harness.acquire(tmp_path_factory.mktemp("var"))
-    harness.release()
 
 
 def post(url: str, body: bytes, headers: dict[str, str] | None = None, timeout: float = 180.0):
