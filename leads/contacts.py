@@ -1,16 +1,17 @@
 """One contact per person: the leads of one e-mail address (any case) share a ``Contact``.
 
 Functions work inside the caller's session and transaction (``LeadRepository`` and ``leads.erasure``
-open them). The contact is derived data: ``refresh`` recomputes it from its leads, oldest conversation
-first, so that a later conversation's answers win and an answer it left open keeps the earlier one;
+open them). The contact is derived data: ``refresh`` recomputes it from its leads in the order they were
+stored, so that a later conversation's answers win and an answer it left open keeps the earlier one;
 without leads it is deleted (no personal data outlives its conversations).
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from leads.models import Contact, Lead, utcnow
@@ -25,23 +26,36 @@ def email_key(email: str | None) -> str | None:
     return email.strip().lower()
 
 
-def _order() -> tuple[Any, Any]:
-    return Lead.created_at, Lead.id
-
-
 def conversations(s: Session, contact_id: int) -> list[Lead]:
-    """The contact's leads, oldest conversation first."""
-    return list(s.execute(select(Lead).where(Lead.contact_id == contact_id).order_by(*_order())).scalars())
+    """The contact's leads in the order they were first stored (lead id)."""
+    return list(s.execute(select(Lead).where(Lead.contact_id == contact_id).order_by(Lead.id)).scalars())
 
 
 def earlier(s: Session, lead: Lead) -> list[Lead]:
-    """The contact's conversations that started before ``lead``'s, oldest first ([] without contact)."""
+    """The contact's conversations stored before ``lead``'s, oldest first ([] without contact).
+
+    "Before" is the lead id: saves of one person take the contact's row lock before they write their
+    lead (``lock``), so of two conversations saved at once exactly one is the other's earlier one."""
     if lead.contact_id is None:
         return []
-    before = or_(Lead.created_at < lead.created_at, and_(Lead.created_at == lead.created_at, Lead.id < lead.id))
     return list(s.execute(
-        select(Lead).where(Lead.contact_id == lead.contact_id, Lead.id != lead.id, before).order_by(*_order())
+        select(Lead).where(Lead.contact_id == lead.contact_id, Lead.id < lead.id).order_by(Lead.id)
     ).scalars())
+
+
+def lock(s: Session, email: str | None, created_at: dt.datetime) -> Contact | None:
+    """The contact of ``email``, created if new, locked for this transaction (PostgreSQL: row lock;
+    SQLite: writers are serialised anyway). Call before writing the lead. A concurrent insert of the
+    same address raises ``IntegrityError``: the caller retries and then finds it."""
+    key = email_key(email)
+    if key is None:
+        return None
+    contact = s.execute(select(Contact).where(Contact.email_key == key).with_for_update()).scalar_one_or_none()
+    if contact is None:
+        contact = Contact(email_key=key, email=email, criteria={}, created_at=created_at, updated_at=created_at)
+        s.add(contact)
+        s.flush()
+    return contact
 
 
 def merged(leads: Iterable[Any]) -> dict[str, Any]:
@@ -84,16 +98,7 @@ def link(s: Session, lead: Lead) -> Contact | None:
     """Attach ``lead`` to the contact of its e-mail address (created if new) and recompute that
     contact; a contact the lead leaves (changed address) is recomputed or deleted too."""
     previous = lead.contact_id
-    key = email_key(lead.email)
-    contact = None
-    if key is not None:
-        contact = s.execute(select(Contact).where(Contact.email_key == key).with_for_update()).scalar_one_or_none()
-        if contact is None:
-            now = utcnow()
-            contact = Contact(email_key=key, email=lead.email, criteria={}, created_at=lead.created_at or now,
-                              updated_at=lead.updated_at or now)
-            s.add(contact)
-            s.flush()  # a concurrent insert of the same address raises IntegrityError: the caller retries
+    contact = lock(s, lead.email, lead.created_at or utcnow())
     lead.contact_id = contact.id if contact is not None else None
     s.flush()
     if previous is not None and previous != lead.contact_id:

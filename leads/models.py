@@ -99,7 +99,7 @@ class Contact(Base):
     """One person, keyed by the lower-cased e-mail address: the current answers over all their conversations.
 
     Every conversation keeps its own ``Lead`` row (with its own consent); the contact holds the newest
-    value of each contact field and each answer (a later conversation wins, an answer it left open keeps
+    value of each contact field and each answer (a conversation stored later wins, an answer it left open keeps
     the earlier one). It is recomputed from its leads whenever one is saved or erased, and deleted with its
     last lead (``leads.contacts``). Leads without an e-mail address have no contact.
     """

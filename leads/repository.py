@@ -189,6 +189,7 @@ class LeadRepository:
         for attempt in range(3):
             try:
                 with self.transaction() as s:
+                    contacts.lock(s, data["email"], as_of)  # the person's saves take turns
                     lead = s.execute(
                         select(Lead).where(Lead.conversation_id == data["conversation_id"]).with_for_update()
                     ).scalar_one_or_none()
