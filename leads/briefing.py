@@ -8,7 +8,7 @@ appear. Labels and value words come from the criteria table (``advisor.criteria`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import phonenumbers
@@ -223,7 +223,7 @@ def _call_items(result: Recommendation, stored: list[Any]) -> list[str]:
     return items
 
 
-def build_subject(lead: Any) -> str:
+def build_subject(lead: Any, *, update: bool = False) -> str:
     name = _one_line(_get(lead, "name"), SUBJECT_NAME_MAX)
     company = _get(lead, "company")
     who = name
@@ -231,11 +231,41 @@ def build_subject(lead: Any) -> str:
         who = f"{name} ({_one_line(company, SUBJECT_NAME_MAX)})"
     result = recommend(Criteria.from_slots(_get(lead, "criteria") or {}))
     prefix = "Aktualisiert: " if (_get(lead, "version") or 1) > 1 else ""
+    if update:
+        prefix = "Aktualisierung: "
     return f"{prefix}Gesprächsvorbereitung: {who} – Empfehlung: {VARIANT_SHORT_DE[result.variant]}"
 
 
-def build_brief(lead: Any) -> tuple[str, str]:
+def _date(value: Any) -> str:
+    moment = _datetime(value)
+    if moment is None:
+        return NONE_TEXT
+    return f"{moment.astimezone(_BERLIN or UTC):%d.%m.%Y}"
+
+
+def earlier_conversations_block(earlier: Sequence[Any]) -> list[str]:
+    """The "Aktualisierung" header lines and the list of the person's earlier conversations
+    (date, recommended format, consent), oldest first; [] for a person's first conversation."""
+    if not earlier:
+        return []
+    count = len(earlier)
+    out = [f"Aktualisierung: Diese Person hat schon {count} {'Gespräch' if count == 1 else 'Gespräche'} "
+           "mit dem Chat-Assistenten geführt (gleiche E-Mail-Adresse). Die Angaben unten stammen aus dem neuesten Gespräch.",
+           "", "FRÜHERE GESPRÄCHE"]
+    for item in earlier:
+        variant = recommend(Criteria.from_slots(_get(item, "criteria") or {})).variant
+        out.append(f"  - {_date(_get(item, 'created_at'))}: Empfehlung {VARIANT_SHORT_DE[variant]}; "
+                   f"Gesprächs-ID {_text(_get(item, 'conversation_id'))}; Einwilligung "
+                   f"{_date(_get(item, 'consent_at'))} (Version {_text(_get(item, 'consent_version'))})")
+    out.append("")
+    return out
+
+
+def build_brief(lead: Any, *, earlier: Sequence[Any] = ()) -> tuple[str, str]:
     """Return ``(subject, text)`` of the German call-preparation e-mail for one lead.
+
+    ``earlier``: the same person's earlier conversations (leads or mappings, oldest first); when
+    given, the brief starts with "Aktualisierung" and lists them.
 
     The recommendation is recomputed from the stored answers with ``advisor.recommendation`` (the same code
     the chat used), so that variant, ranked reasons, phase and open points are typed, not parsed from text.
@@ -246,7 +276,7 @@ def build_brief(lead: Any) -> tuple[str, str]:
     channel = _get(lead, "channel")
     told = _get(lead, "recommendation")
 
-    out: list[str] = []
+    out: list[str] = earlier_conversations_block(earlier)
     out.append("Gesprächsvorbereitung aus dem Chat-Assistenten.")
     if (_get(lead, "version") or 1) > 1:
         out.append(f"(Aktualisierte Fassung Nr. {_get(lead, 'version')} – ersetzt frühere Zusendungen.)")
@@ -315,4 +345,4 @@ def build_brief(lead: Any) -> tuple[str, str]:
     out.append(f"  Version des Einwilligungstextes: {_text(_get(lead, 'consent_version'))}")
     out.append("")
     out.append("Diese Nachricht wurde automatisch vom Chat-Assistenten erstellt.")
-    return build_subject(lead), "\n".join(out) + "\n"
+    return build_subject(lead, update=bool(earlier)), "\n".join(out) + "\n"
