@@ -253,7 +253,6 @@ PERSONAS: list[Persona] = [
         variant="workshop", phase="strategy",
         after=[Step("Wir haben doch noch gar keine Strategie", shows=("Strategie",),
                     hides=("Womit kann ich Ihnen helfen?",))],
-        xfail="an objection that restates a known fact gets 'Womit kann ich Ihnen helfen?' instead of an answer",
     ),
     Persona(
         "typed button text 'Lieber keine Nummer' is the button",
@@ -261,8 +260,6 @@ PERSONAS: list[Persona] = [
                  Step("Tom Berger", shows=("Unternehmen",)), Step("Berger Bau", shows=("E-Mail",)),
                  Step("tom@berger-bau.de", shows=("Telefonnummer",)),
                  Step("Lieber keine Nummer", shows=("Wann oder wie",), hides=("nicht lesen",))],
-        xfail="the phone question's button text typed gives 'Diese Telefonnummer kann ich nicht lesen' (quoted in "
-              "issue 11)",
     ),
     Persona(
         "opening that ends in 'Welches Format passt?': its facts are noted",
@@ -315,7 +312,6 @@ PERSONAS: list[Persona] = [
         "a correction names what changed",
         opening=[Step("Wir sind zu dritt aus dem Vertrieb und wollen Social Media breiter angehen."),
                  Step("ach nee, wir sind doch zu viert", shows=("4",))],
-        xfail="'Danke, das habe ich korrigiert.' does not say what was corrected (issue 11: name it)",
     ),
     Persona(
         "team of four, nobody knows Facebook or Xing: workshop as goal, user knowledge first",
@@ -341,8 +337,6 @@ PERSONAS: list[Persona] = [
         variant="workshop_user_knowledge_first", phase="information",
         after=[Step("Die Anwenderkenntnisse haben wir aber nicht. Passt dann nicht eher ein Seminar?",
                     hides=("Womit kann ich Ihnen helfen?",), shows=("Seminar",))],
-        xfail="the objection quoted in issue 11 still ends in 'Womit kann ich Ihnen helfen?' (nothing changed, so "
-              "it is neither answered nor recomputed)",
     ),
     Persona(
         "early callback request with contact data up front: nothing asked twice",
@@ -367,14 +361,12 @@ PERSONAS: list[Persona] = [
         "'Rufen Sie mich bitte zurück' in the opening is a callback request",
         opening=[Step("Ich bin Jana Roth, 0911 334455. Wir sind zu viert. Rufen Sie mich bitte zurück.",
                       shows=("einverstanden",))],
-        xfail="a callback request with a head count is routed into the questions instead of the callback",
     ),
     Persona(
         "single person says 'alleine'",
         opening=[Step("hallo, bin selbststaendig und alleine, kenne mich null aus mit social media und will "
                       "nen ueberblick. hab noch nix entschieden", shows=("Notiert",),
                       hides=("Wie viele Personen",))],
-        xfail="'alleine' / 'mache das alleine' is no head count for the reader: the participants question comes",
     ),
     Persona(
         "no umlauts, 'nee' everywhere, single person: open seminar",
@@ -392,13 +384,11 @@ PERSONAS: list[Persona] = [
         "'Meine Kollegin und ich' are two people",
         opening=[Step("Meine Kollegin und ich fragen uns, ob Social Media für unsere Kanzlei überhaupt relevant ist.",
                       shows=("Notiert",), hides=("Wie viele Personen",))],
-        xfail="'Meine Kollegin und ich' gives no head count: the participants question comes",
     ),
     Persona(
         "'nicht so recht' is no legal department",
         opening=[Step("hey, kannst du mir helfen? wir sind 3 leute und wissen nich so recht wo wir anfangen solln",
                       hides=("Recht",))],
-        xfail="'wissen nich so recht' is read as the department Recht ('Notiert: 3 Personen aus Recht.')",
     ),
     Persona(
         "nine times 'weiß nicht': undecided, honest",
@@ -410,15 +400,12 @@ PERSONAS: list[Persona] = [
                Step("Ja, einverstanden", shows=("heißen",)),
                Step("Ole Hansen, ole@hansen-bau.de", hides=("heißen",)),
                ],
-        xfail="'weiß nicht' to the goals question gets 'nicht verstanden'; 'Weiß ich noch nicht' / 'keine ahnung' "
-              "to the experience question is stored silently as experience 'none'",
     ),
     Persona(
         "'keine Ahnung' is a don't-know",
         opening=[Step("Welches Format passt zu uns?"), Step("zu dritt", shows=("Funktionsbereichen",)),
                  Step("ja, aus mehreren", shows=("Was soll der Einstieg",)),
                  Step("keine ahnung", hides=(NOT_UNDERSTOOD,))],
-        xfail="'keine ahnung' to the goals question gets 'Das habe ich leider nicht verstanden'",
     ),
     Persona(
         "impatient prospect asks how many questions are left",
@@ -437,8 +424,6 @@ PERSONAS: list[Persona] = [
         opening=[Step("Hallo! Wir möchten Social Media in unserem Unternehmen breiter angehen und suchen das "
                       "passende Format.", shows=("Wie viele Personen",)),
                  Step("wir sind zu zweit, beide geschäftsführung", hides=("Funktionsbereichen",))],
-        xfail="'zu zweit, beide geschäftsführung' names one area, yet the functional-areas question comes (and the "
-              "area is no longer noted)",
     ),
     Persona(
         "restating a decision already noted is not 'nicht verstanden'",
@@ -446,7 +431,6 @@ PERSONAS: list[Persona] = [
                       "ist."),
                  Step("nee, entschieden ist nichts", shows=("Notiert: noch nicht entschieden",)),
                  Step("Nein, entschieden ist noch nichts.", hides=(NOT_UNDERSTOOD,))],
-        xfail="a fact stated again while another question is open gets 'Das habe ich leider nicht verstanden'",
     ),
     Persona(
         "practical questions: price, dates, online",
@@ -464,7 +448,6 @@ PERSONAS: list[Persona] = [
     Persona(
         "AI disclosure in the first reply of a conversation that starts with a need",
         opening=[Step("Wir sind zu dritt und suchen das passende Format.", shows=("Chatbot",))],
-        xfail="the first reply to an opening that is not a bare greeting never says it is a chatbot (AI Act Art. 50)",
     ),
 ]
 
@@ -475,7 +458,6 @@ PERSONAS.append(replace(
     after=contact("Petra Lange", "Stadtwerke Beispielstadt", "p.lange2@stadtwerke-beispiel.de", "keine",
                   "nachmittags"),
     lead={"email": "p.lange2@stadtwerke-beispiel.de", "criteria": {"experience": "none"}},
-    xfail="'niemand von uns hat da Erfahrung' is stored silently as experience 'basic' (negation scope)",
 ))
 
 

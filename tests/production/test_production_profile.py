@@ -162,19 +162,18 @@ NAMES = ["Lena Vogel", "Tim Berger", "Sara Lang", "Jonas Hahn", "Mia Roth",
          "Paul Seidel", "Lea Kraus", "Finn Brandt", "Emma Jung", "Noah Wolf"]
 
 SEMINAR_FORM = [  # "nur ich" implies one functional area: that question is skipped
-    (inform("1"), "Vordergrund"), (inform("overview"), "zugeschnitten"), (inform("no"), "Erfahrungen"),
-    (inform("none"), "Haltung"), (inform("no"), "Entscheidung"), (inform("no"), "funktionsübergreifend"),
-    (inform("no"), "Anwenderkenntnisse"), (inform("no"), "Seminar"),
+    (inform("1"), "leisten"), (inform("overview"), "zugeschnitten"), (inform("no"), "Erfahrungen"),
+    (inform("none"), "Haltung"), (inform("no"), "Anwenderkenntnisse"), (inform("no"), "Strategie"),
+    (inform("no"), "Seminar"),
 ]
 
 
 def workshop_form(participants: str) -> list[tuple[str, str]]:
     return [
-        (inform(participants), "Funktionsbereichen"), (inform("yes"), "Vordergrund"),
+        (inform(participants), "Funktionsbereichen"), (inform("yes"), "leisten"),
         (inform("strategy"), "zugeschnitten"), (inform("yes"), "Erfahrungen"),
-        (inform("first_steps"), "Haltung"), (inform("yes"), "Entscheidung"),
-        (inform("yes"), "funktionsübergreifend"), (inform("yes"), "Anwenderkenntnisse"),
-        (inform("yes"), "Workshop"),
+        (inform("first_steps"), "Haltung"), (inform("yes"), "Anwenderkenntnisse"),
+        (inform("yes"), "Strategie"), (inform("no"), "Workshop"),
     ]
 
 
