@@ -68,6 +68,8 @@ class LeadService:
         result = recommend(Criteria.from_slots(criteria))
         criteria["departments"] = slots.get("departments") or []
         criteria["unknown_criteria"] = slots.get("unknown_criteria") or []
+        # what the prospect asked and objected in the chat (set by the answer actions), for the brief
+        criteria["prospect_questions"] = [q for q in slots.get("prospect_questions") or [] if isinstance(q, dict)]
         lead = self.repository.save_lead(
             conversation_id,
             channel=channel,

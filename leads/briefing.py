@@ -77,6 +77,48 @@ CHANNEL_DE = {
 CRITERIA_QUESTIONS_DE: tuple[tuple[str, str], ...] = tuple((row.name, row.label) for row in BRIEF_ORDER)
 
 
+# the topics of the prospect's questions (offer topics from advisor.offer, intents, faq retrieval keys)
+QUESTION_TOPIC_DE = {
+    "price": "Preis", "first_call": "Erstgespräch kostenlos?", "funding": "Förderung", "dates": "Termine",
+    "duration": "Dauer", "online": "online oder vor Ort", "place": "Ort / Region", "in_house": "Inhouse",
+    "ask_phase_model": "3-Phasen-Modell", "ask_phase_information": "Informationsphase",
+    "ask_phase_strategy": "Strategiephase", "ask_phase_operations": "operative Phase",
+    "ask_bottom_up": "bottom-up", "ask_dive_in": "einfach loslegen (dive-in)", "ask_early_starter": "Frühstarter",
+    "ask_seminar_workshop_difference": "Unterschied Seminar/Workshop", "ask_seminar": "Seminar",
+    "ask_workshop": "Workshop", "ask_consultant": "wer dahintersteht", "ask_privacy": "Datenschutz",
+    "faq/post_method": "POST-Methode", "faq/business_integration": "Business Integration",
+    "faq/goals": "Ziele und Erfolgsmessung", "faq/resources": "Ressourcen / Aufwand", "faq/enabling": "Enabling",
+    "faq/learn_yourself": "selbst lernen?", "faq/industries": "Branche / Unternehmensgröße",
+    "faq/platforms": "Plattformen",
+}
+OFFER_FORMAT_DE = {"open_seminar": "offenes Seminar", "in_house_seminar": "Inhouse-Seminar", "workshop": "Workshop"}
+QUESTION_TEXT_MAX = 160
+
+
+def prospect_question_lines(entries: Any) -> list[str]:
+    """The prospect's own questions and objections, in the order asked (repeats counted, not repeated)."""
+    lines: list[str] = []
+    counts: dict[str, int] = {}
+    order: list[str] = []
+    for entry in entries or []:
+        if not isinstance(entry, Mapping):
+            continue
+        quoted = f" {_quote(_one_line(entry['text'], QUESTION_TEXT_MAX))}" if entry.get("text") else ""
+        if entry.get("kind") == "objection":
+            against = VARIANT_SHORT_DE.get(str(entry.get("against")), FORMAT_DE.get(str(entry.get("against")), ""))
+            line = f"Einwand nach der Empfehlung{f' ({against})' if against else ''}:{quoted or ' (Angabe geändert)'}"
+        else:
+            topics = ", ".join(QUESTION_TOPIC_DE.get(str(t), str(t)) for t in entry.get("topics") or [])
+            fmt = OFFER_FORMAT_DE.get(str(entry.get("format")))
+            line = f"{topics or 'Frage'}{f' ({fmt})' if fmt else ''}:{quoted or ' (per Button)'}"
+        if line not in counts:
+            order.append(line)
+        counts[line] = counts.get(line, 0) + 1
+    for line in order:
+        lines.append(line if counts[line] == 1 else f"{line} – {counts[line]}× gefragt")
+    return lines
+
+
 def _get(lead: Any, key: str) -> Any:
     if isinstance(lead, Mapping):
         return lead.get(key)
@@ -332,6 +374,13 @@ def build_brief(lead: Any, *, earlier: Sequence[Any] = ()) -> tuple[str, str]:
                    else f"  - {label}: {criterion_text(key, answers.get(key))}" for key, label in answered)
     else:
         out.append("  - Keine Frage beantwortet.")
+    out.append("")
+    out.append("FRAGEN UND EINWÄNDE IM CHAT")
+    asked = prospect_question_lines(answers.get("prospect_questions"))
+    if asked:
+        out.extend(f"  - {line}" for line in asked)
+    else:
+        out.append("  - Keine.")
     out.append("")
     out.append("IM GESPRÄCH ZU KLÄREN")
     items = _call_items(result, list(_get(lead, "open_questions") or []))

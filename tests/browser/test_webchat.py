@@ -224,7 +224,7 @@ def test_qualification_callback_reload_and_lead_in_the_browser(chat):
     page.evaluate("""() => {
         const box = document.querySelector('.rw-messages-container');
         const from = Array.from(box.querySelectorAll('.rw-response'))
-            .find(e => e.innerText.includes('Vielen Dank,'));
+            .find(e => e.innerText.includes('Vielen Dank!'));
         if (from) box.scrollTop += from.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
     }""")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

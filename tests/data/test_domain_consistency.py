@@ -81,6 +81,8 @@ def _is_used(name: str) -> bool:
         return True
     if "/" in name and name.split("/")[0] in USED_IN_DIALOGUE:  # retrieval responses (utter_faq/...)
         return True
+    if "/" in name and f'f"{name.split("/")[0]}/{{' in ACTION_SOURCE:  # sent by an action (f"utter_faq/{key}")
+        return True
     if re.search(rf"['\"]{re.escape(name)}['\"]", ACTION_SOURCE):
         return True
     if name.startswith("utter_explain_") and "utter_explain_{" in ACTION_SOURCE:

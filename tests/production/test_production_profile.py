@@ -79,7 +79,7 @@ ALTERNATING = [
     ("Jana.Krueger@Krueger-Werbetechnik.de", ["Telefonnummer"]),
     ("0171 2345678", ["Wann oder wie"]),
     (inform("vormittags"), ["Jana Krüger", "+491712345678", "Stimmt alles?"]),
-    (inform("yes"), ["Vielen Dank, Jana Krüger"]),
+    (inform("yes"), ["Vielen Dank!"]),
 ]
 
 
@@ -199,7 +199,7 @@ def converse(production: Production, i: int) -> dict:
     script = [("/request_recommendation", "Wie viele Personen"), *p["form"],
               ("/request_callback", "einverstanden"), (inform("yes"), "heißen"), (p["name"], "Unternehmen"),
               (p["company"], "E-Mail"), (p["email"], "Telefonnummer"), (inform("none"), "Wann oder wie"),
-              (inform("nachmittags"), "Stimmt alles?"), (inform("yes"), f"Vielen Dank, {p['name']}")]
+              (inform("nachmittags"), "Stimmt alles?"), (inform("yes"), "Vielen Dank!")]
     others = [n for n in NAMES if n != p["name"]]
     for turn, (message, expected) in enumerate(script):
         text = RestChat.texts(chats[(turn + i) % 2].say(message))  # start on A or B, then alternate
