@@ -332,8 +332,8 @@ class ActionUpdateCriteria(Action):
                 # "Wir haben doch noch gar keine Strategie": already so in the recommendation - say it again
                 dispatcher.utter_message(text=texts.ALREADY_KNOWN)
                 return present_recommendation(dispatcher, tracker)
-            dispatcher.utter_message(response="utter_offer_help")
-            return []
+            # taken for an answer, but it states nothing: not understood (a second miss offers a callback)
+            return await ActionFallback().run(dispatcher, tracker, domain)
         if tracker.get_slot("recommendation"):
             return events + [record_objection(tracker)] + present_recommendation(dispatcher, tracker)
         dispatcher.utter_message(response="utter_start_qualification")
