@@ -55,6 +55,9 @@ class Settings:
         default_factory=lambda: _env("CONSULTANT_CONTACT", "per E-Mail an berater@example.com")
     )
 
+    # the consultant's offer (name, formats, prices, dates), validated when the action server starts
+    offer_file: Path = field(default_factory=lambda: Path(_env("OFFER_FILE", str(ROOT / "offer.yml"))))
+
     # servers (the run command, the tests and the benchmark start them with these)
     host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
     rasa_port: int = field(default_factory=lambda: _int("RASA_PORT", 5005))

@@ -1,17 +1,27 @@
-"""Form validation actions: thin adapters from Rasa's forms to the German extraction code.
+"""Form validation actions: thin adapters from Rasa's forms to the German reading code.
 
-Every qualification slot has a custom mapping; the ``extract_<slot>`` methods below read the latest user
-message (button payload entity ``choice``, the NLU intent and the free text) and turn it into a typed value
-with ``advisor.german`` (``interpret``/``correction`` read one answer; the criteria come from
-``advisor.criteria``). Rules of the game:
+Every qualification slot has a custom mapping. For each user message the form reads the message once with
+``advisor.german.interpret.read_message`` (a button's ``choice`` or the typed text, against the answers so
+far) and fills:
+
+* the asked criterion from the answer;
+* every other criterion the message states and that is still open ("wir sind zu viert aus Marketing und
+  Vertrieb" answers three questions at once): the form then says what it noted and asks only what is missing;
+* explicit corrections of earlier answers ("wir sind doch zu zehnt") — a correction needs a changed value and
+  a correction word, and it is confirmed ("Danke, das habe ich korrigiert").
+
+Rules of the game:
 
 * a message whose intent is a digression (a question about a phase, the price, "warum fragen Sie das?",
   "abbrechen", ...) fills nothing, so the form rejects and the rules answer it;
 * an answer that cannot be understood is re-asked once with a hint; after the second miss the question is
   skipped ("klären wir im Gespräch") instead of looping;
-* "weiß nicht" / "jein" marks the criterion unknown: it is skipped and becomes an open question for the call;
-* an explicit correction of an earlier answer ("wir sind doch zu zehnt", "nein, Facebook kennen wir schon")
-  updates that slot whichever question is being asked.
+* "weiß nicht" / "jein" (from the text, never from an intent guess) marks the criterion unknown: it is
+  skipped and becomes an open question for the call;
+* questions that can no longer change the format are not asked ("Ihre Antworten sind schon eindeutig");
+  those the phase or the workshop prerequisite needs are;
+* a criterion is asked only where it applies (the table's ``ask_if``: "breiter angehen?" only after first
+  steps, the parts of a strategy only when there is one).
 """
 from __future__ import annotations
 
@@ -25,18 +35,22 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions import texts
 from advisor import criteria as criteria_table
 from advisor import german
 from advisor.german.interpret import (
+    ASKED_WITH,
     CHOICE_NO,
     CHOICE_YES,
     UNKNOWN,
-    corrections,
-    corrects_another,
+    Reading,
+    applicable,
     implied_by,
-    interpret,
     looks_like_question,
+    read_message,
 )
+from advisor.recommendation import BASICS_CRITERIA as PHASE_BASICS
+from advisor.recommendation import Criteria, format_settled
 from leads.validation import clean_text, normalize_phone, validate_email
 
 QUALIFICATION_SLOTS = list(criteria_table.NAMES)
@@ -51,8 +65,6 @@ DIGRESSION_INTENTS = {
 }
 DIGRESSION_CONFIDENCE = 0.6
 COMMAND_INTENTS = {"cancel", "request_data_deletion", "request_human", "request_callback", "goodbye", "explain"}
-
-ENTITY_NAMES = ("number", "department", "platform")
 
 
 # -- reading the latest message ---------------------------------------------------------------------------
@@ -93,18 +105,39 @@ def leaves_form(tracker: Tracker) -> bool:
     return is_command(tracker) or (is_digression(tracker) and looks_like_question(latest_text(tracker)))
 
 
-def message_entities(tracker: Tracker) -> dict[str, list[str]]:
-    return {name: entity_values(tracker, name) for name in ENTITY_NAMES}
+def reading_of(tracker: Tracker, asked: str | None) -> Reading:
+    """The latest message read against the answers so far (see ``advisor.german.interpret``)."""
+    answers = {slot: tracker.get_slot(slot) for slot in (*QUALIFICATION_SLOTS, "departments")}
+    unknown = set(tracker.get_slot("unknown_criteria") or [])
+    return read_message(latest_text(tracker), asked, choice_of(tracker), answers, unknown)
 
 
-def corrections_from_message(tracker: Tracker, slots: list[str]) -> dict[str, Any]:
-    """Slot values that the latest message explicitly corrects (used inside and after the form)."""
-    return corrections(latest_text(tracker), latest_intent(tracker)[0], message_entities(tracker),
-                       tracker.slots, slots)
+def corrections_from_message(tracker: Tracker) -> Reading:
+    """The latest message outside the form: new facts, and changed values of earlier answers (a fact the
+    prospect volunteers is meant as a correction)."""
+    answers = {slot: tracker.get_slot(slot) for slot in (*QUALIFICATION_SLOTS, "departments")}
+    unknown = set(tracker.get_slot("unknown_criteria") or [])
+    return read_message(latest_text(tracker), None, choice_of(tracker), answers, unknown, volunteered=True)
+
+
+def slot_events(changes: dict[str, Any], unknown: list[str]) -> dict[str, Any]:
+    """Slot values for ``changes``; "weiß nicht" answers go to ``unknown_criteria`` instead."""
+    values: dict[str, Any] = {}
+    for name, value in changes.items():
+        if value is UNKNOWN:
+            if name not in unknown:
+                unknown = [*unknown, name]
+            values["unknown_criteria"] = unknown
+        else:
+            values[name] = value
+    return values
 
 
 # Slots the extract methods set besides the form's own (rasa-sdk would drop them otherwise).
-BOOKKEEPING_SLOTS = {"unknown_criteria", "failed_attempts", "departments", "email_failures", "consent_at"}
+BOOKKEEPING_SLOTS = {"unknown_criteria", "failed_attempts", "departments", "email_failures", "consent_at",
+                     "settled_early"}
+# Criteria a message may fill besides the asked one (rasa-sdk keeps them because they are form slots).
+FACT_SLOTS = (*QUALIFICATION_SLOTS, "departments")
 
 
 def _pass_through(slot: str):
@@ -115,20 +148,14 @@ def _pass_through(slot: str):
     return validate
 
 
-def _extract_from_table(slot: str):
-    async def extract(self, dispatcher, tracker, domain):
-        return self._extract(slot, dispatcher, tracker)
-
-    extract.__name__ = f"extract_{slot}"
-    return extract
-
-
 class _FormValidation(FormValidationAction):
     """Keeps bookkeeping slots and always names the next slot to ask explicitly."""
 
     SLOTS: tuple[str, ...] = ()
     """The form's slots; each gets a pass-through ``validate_<slot>`` (the extract methods validate)."""
-    EXTRACT_BY_CONVENTION = False
+    READS: frozenset[str] = frozenset()
+    """Slots one reading of a message fills besides the asked one; kept even when the form no longer asks
+    them (a fact stated for a question that is skipped)."""
 
     @abstractmethod
     def name(self) -> str:  # abstract, so rasa-sdk does not register this base class as an action
@@ -136,20 +163,17 @@ class _FormValidation(FormValidationAction):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # rasa-sdk looks up ``validate_<slot>`` by name: every slot of the form gets a pass-through one
-        # (the extract methods already validated the value) unless the class defines its own.
-        # With ``EXTRACT_BY_CONVENTION`` every slot also gets ``extract_<slot>`` -> ``self._extract(slot, ...)``.
+        # (the extraction already validated the value) unless the class defines its own.
         super().__init_subclass__(**kwargs)
         for slot in cls.SLOTS:
             if not hasattr(cls, f"validate_{slot}"):
                 setattr(cls, f"validate_{slot}", _pass_through(slot))
-            if cls.EXTRACT_BY_CONVENTION and not hasattr(cls, f"extract_{slot}"):
-                setattr(cls, f"extract_{slot}", _extract_from_table(slot))
 
     async def get_validation_events(self, dispatcher, tracker, domain):
         events = await super().get_validation_events(dispatcher, tracker, domain)
         validated = {e["name"] for e in events}
         extra = {k: v for k, v in tracker.slots_to_validate().items()
-                 if k in BOOKKEEPING_SLOTS and k not in validated}
+                 if (k in BOOKKEEPING_SLOTS or k in self.READS) and k not in validated}
         return events + [SlotSet(k, v) for k, v in extra.items()]
 
     async def next_requested_slot(self, dispatcher, tracker, domain):
@@ -161,12 +185,12 @@ class _FormValidation(FormValidationAction):
 class ValidateQualificationForm(_FormValidation):
     """Asks the criteria of ``advisor.criteria`` in table order; see module docstring.
 
-    rasa-sdk looks up ``extract_<slot>`` and ``validate_<slot>`` by name: ``__getattr__`` answers both for
-    every criterion of the table, so adding a criterion needs no new method here.
+    rasa-sdk calls ``extract_<slot>`` for every slot of the form; the first call for a message reads it
+    (``_read``) and returns everything the message fills, the others return nothing new.
     """
 
     SLOTS = criteria_table.NAMES
-    EXTRACT_BY_CONVENTION = True
+    READS = frozenset(FACT_SLOTS)
 
     def name(self) -> str:
         return "validate_qualification_form"
@@ -174,52 +198,89 @@ class ValidateQualificationForm(_FormValidation):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        # "weiß nicht" answers are skipped; a single person never gets the functional-areas question,
-        # because answering "nur ich" sets multiple_functions to False together with participants.
+        # "weiß nicht" answers are skipped, and so is what does not apply (a single person is not asked
+        # about functional areas; "breiter angehen?" only after first steps; strategy parts only with one)
         unknown = set(tracker.get_slot("unknown_criteria") or [])
-        return [s for s in domain_slots if s not in unknown]
+        answers = {slot: tracker.get_slot(slot) for slot in QUALIFICATION_SLOTS}
+        skipped = settled_questions(answers, unknown)
+        return [s for s in domain_slots if s not in unknown and s not in skipped and applicable(s, answers)]
 
-    async def extract_multiple_functions(self, dispatcher, tracker, domain):
-        result = self._extract("multiple_functions", dispatcher, tracker)
-        departments = german.parse_departments(latest_text(tracker))
-        if departments and tracker.get_slot("requested_slot") == "multiple_functions":
-            result["departments"] = departments
-        return result
+    async def get_validation_events(self, dispatcher, tracker, domain):
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        if tracker.get_slot("settled_early"):
+            return events
+        answers = {slot: tracker.get_slot(slot) for slot in QUALIFICATION_SLOTS}
+        for event in events:  # the answers of this message count already
+            if event.get("name") in answers:
+                answers[event["name"]] = event.get("value")
+        if settled_questions(answers, set(tracker.get_slot("unknown_criteria") or [])):
+            dispatcher.utter_message(response="utter_format_settled")
+            events.append(SlotSet("settled_early", True))
+        return events
 
-    def _extract(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
-        requested = tracker.get_slot("requested_slot")
-        if tracker.active_loop_name != self.form_name() or leaves_form(tracker):
+    async def get_extraction_events(self, dispatcher, tracker, domain):
+        # one reading per message fills every slot it can (rasa-sdk would call one method per slot)
+        return [SlotSet(k, v) for k, v in self._read(dispatcher, tracker).items()]
+
+    def _read(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        if tracker.active_loop_name not in (self.form_name(), None):
             return {}
+        # the message that started the form ("…, was passt?"): Rasa validates it with or without the new
+        # active loop, but never with a requested slot yet
+        activating = tracker.active_loop_name is None or tracker.get_slot("requested_slot") is None
+        if is_command(tracker) if activating else leaves_form(tracker):
+            return {}
+        requested = None if activating else tracker.get_slot("requested_slot")
         digression = is_digression(tracker)
-        text, (intent, _) = latest_text(tracker), latest_intent(tracker)
-        entities = message_entities(tracker)
-        if slot != requested:
-            return {} if digression else corrections_from_message(tracker, [slot])
-        if choice_of(tracker) is None and corrects_another(text, intent, entities, slot):
-            # "nein, Facebook kennen wir schon" revises an earlier answer; its "nein" is not for this question
-            dispatcher.utter_message(response="utter_criteria_updated")
-            return {}
-        value = interpret(slot, text, intent, choice_of(tracker), entities)
+        reading = reading_of(tracker, requested)
+        unknown = list(tracker.get_slot("unknown_criteria") or [])
+        result = slot_events(reading.changes, unknown)
+        unknown = result.get("unknown_criteria", unknown)
+        if reading.corrected:
+            dispatcher.utter_message(text=texts.corrected_facts(reading.corrected))
+        added = {k: v for k, v in reading.added.items() if v is not UNKNOWN}
+        if not set(added) - set(ASKED_WITH.get(requested or "", ())):
+            added = {}  # only what belongs to the answer itself ("nur ich" -> one area): nothing to note
+        if added and requested and reading.answer not in (None, UNKNOWN):
+            added = {requested: reading.answer, **added}  # "Notiert: 4 Personen aus …" names the answer too
+        summary = texts.noted_facts(added)
+        if summary:
+            dispatcher.utter_message(text=summary)
+        if requested is None:
+            return result
+        value = reading.answer
         if value is UNKNOWN:
-            return {slot: None, "unknown_criteria": _with_unknown(tracker, slot), "failed_attempts": 0}
+            return {**result, requested: None, "unknown_criteria": _append(unknown, requested),
+                    "failed_attempts": 0}
         if value is not None:
-            return {slot: value, "failed_attempts": 0,
-                    **implied_by(slot, value, tracker.get_slot("participants"))}
-        if digression:
-            return {}  # no answer, but a known question or remark: the rules answer it
+            implied = implied_by(requested, value, tracker.get_slot("participants"))
+            return {**implied, **result, requested: value, "failed_attempts": 0}
+        if reading.changes or digression:
+            return result  # the message said something else: no miss, the question comes again
+        if reading.restated:
+            dispatcher.utter_message(text=texts.ALREADY_KNOWN)  # "hab ich doch gesagt": no miss either
+            return {**result, requested: None}
         failures = int(tracker.get_slot("failed_attempts") or 0) + 1
         if failures >= 2:
             dispatcher.utter_message(response="utter_skip_question")
-            return {slot: None, "unknown_criteria": _with_unknown(tracker, slot), "failed_attempts": 0}
+            return {requested: None, "unknown_criteria": _append(unknown, requested), "failed_attempts": 0}
         dispatcher.utter_message(response="utter_not_understood_answer")
-        return {slot: None, "failed_attempts": failures}
+        return {requested: None, "failed_attempts": failures}
 
 
-def _with_unknown(tracker: Tracker, slot: str) -> list[str]:
-    unknown = list(tracker.get_slot("unknown_criteria") or [])
-    if slot not in unknown:
-        unknown.append(slot)
-    return unknown
+def settled_questions(answers: dict[str, Any], unknown: set[str]) -> set[str]:
+    """Scoring questions not asked any more because no answer to them could change the format
+    (``advisor.recommendation.format_settled``). Questions the phase or the prerequisite needs are always
+    asked."""
+    open_scoring = {s for s in criteria_table.SCORING if answers.get(s) is None and s not in unknown
+                    and s not in PHASE_BASICS}
+    if not open_scoring or not format_settled(Criteria.from_slots(answers)):
+        return set()
+    return open_scoring
+
+
+def _append(unknown: list[str], slot: str) -> list[str]:
+    return unknown if slot in unknown else [*unknown, slot]
 
 
 # -- contact form ---------------------------------------------------------------------------------------------
@@ -255,6 +316,13 @@ class ValidateContactForm(_FormValidation):
             return ["consent"]  # no consent: ask nothing personal, the form ends
         return domain_slots
 
+    def _with_extras(self, tracker: Tracker, slot: str, values: dict[str, Any]) -> dict[str, Any]:
+        """``values`` plus the other contact fields the same message states ("Max Muster, max@example.org,
+        0171 2345678" answers three questions)."""
+        if values.get(slot) is None:
+            return values
+        return {**contact_extras(tracker, latest_text(tracker), slot), **values}
+
     def _answer(self, tracker: Tracker, slot: str) -> tuple[str, str | None] | None:
         """(text, choice) when the latest message answers ``slot``; None for digressions/other slots."""
         if tracker.active_loop_name != self.form_name() or tracker.get_slot("requested_slot") != slot:
@@ -278,15 +346,22 @@ class ValidateContactForm(_FormValidation):
         elif choice in CHOICE_NO:
             value = False
         if value is None:
+            # partial or conditional consent ("speichern ja, weitergeben nein") gives no value: ask again
+            value = german.read_contact(text, "consent").get("consent")
+        if value is None and len(text) <= 25:
             value = german.parse_yes_no(text)
-        if value is None and intent in ("affirm", "deny"):
-            value = intent == "affirm"
+            if value is None and intent in ("affirm", "deny"):
+                value = intent == "affirm"
         if value is None:
             dispatcher.utter_message(response="utter_not_understood_answer")
             return {"consent": None}
         from datetime import datetime, timezone
 
-        return {"consent": value, "consent_at": datetime.now(timezone.utc).isoformat() if value else None}
+        result: dict[str, Any] = {"consent": value,
+                                  "consent_at": datetime.now(timezone.utc).isoformat() if value else None}
+        if value:
+            result.update(contact_given_before(tracker))
+        return result
 
     async def extract_contact_name(self, dispatcher, tracker, domain):
         answer = self._answer(tracker, "contact_name")
@@ -294,10 +369,16 @@ class ValidateContactForm(_FormValidation):
             return {}
         name = clean_text(_strip_lead_in(answer[0], ("ich heiße", "ich heisse", "mein name ist", "ich bin",
                                                      "hier ist", "name:")), 300)
+        mixed = "@" in answer[0] or bool(re.search(r"\d{5}", answer[0]))  # more than a name in it
+        read = german.read_contact(answer[0], "contact_name").get("contact_name") if mixed else None
+        if read:
+            name = clean_text(str(read), 300)
+        elif mixed:
+            name = ""  # an address or a number, but no name
         if not name:
             dispatcher.utter_message(response="utter_invalid_name")
             return {"contact_name": None}
-        return {"contact_name": name}
+        return self._with_extras(tracker, "contact_name", {"contact_name": name})
 
     async def extract_company(self, dispatcher, tracker, domain):
         answer = self._answer(tracker, "company")
@@ -306,20 +387,25 @@ class ValidateContactForm(_FormValidation):
         text, choice = answer
         if choice == "none" or german.normalize(text) in ("privat", "keine", "keins", "-", "ich frage privat an"):
             return {"company": "–"}
-        company = clean_text(_strip_lead_in(text, ("wir sind die firma", "wir sind", "die firma", "firma",
-                                                   "unternehmen:", "ich arbeite bei", "bei der", "bei")), 300)
-        return {"company": company or "–"}
+        read = german.read_contact(text, "company").get("company")
+        company = clean_text(str(read), 300) if read else clean_text(_strip_lead_in(
+            text, ("wir sind die firma", "wir sind", "die firma", "firma", "unternehmen:", "ich arbeite bei",
+                   "bei der", "bei")), 300)
+        return self._with_extras(tracker, "company", {"company": company or "–"})
 
     async def extract_email(self, dispatcher, tracker, domain):
         answer = self._answer(tracker, "email")
         if answer is None:
             return {}
         text, _ = answer
-        candidates = entity_values(tracker, "email") + [text] + text.split()
+        read = german.read_contact(text, "email").get("email")
+        # typed addresses keep their local part as written; spelled-out ones ("anna punkt meyer at gmx punkt
+        # de") come from the reader
+        candidates = entity_values(tracker, "email") + [text] + text.split() + ([read] if read else [])
         for candidate in candidates:
             email = validate_email(candidate.strip(" <>.,;"))
             if email:
-                return {"email": email, "email_failures": 0}
+                return self._with_extras(tracker, "email", {"email": email, "email_failures": 0})
         norm = german.normalize(text)
         if "keine" in norm and ("mail" in norm or norm == "keine"):
             return {"email": "–"}
@@ -334,15 +420,18 @@ class ValidateContactForm(_FormValidation):
         text, choice = answer
         norm = german.normalize(text)
         no_email = tracker.get_slot("email") in (None, "–")
-        if choice == "none" or (any(norm.startswith(w) for w in NO_VALUE_WORDS) and not re.search(r"\d{4}", text)):
+        refused = german.read_contact(text, "phone").get("no_phone") is True  # "Lieber keine Nummer"
+        if choice == "none" or refused or (any(norm.startswith(w) for w in NO_VALUE_WORDS)
+                                           and not re.search(r"\d{4}", text)):
             if no_email:
                 dispatcher.utter_message(response="utter_need_email_or_phone")
                 return {"phone": None}
             return {"phone": "–"}
-        for candidate in entity_values(tracker, "phone") + [text]:
+        read = german.read_contact(text, "phone").get("phone")
+        for candidate in ([read] if read else []) + entity_values(tracker, "phone") + [text]:
             phone = normalize_phone(candidate)
             if phone:
-                return {"phone": phone}
+                return self._with_extras(tracker, "phone", {"phone": phone})
         dispatcher.utter_message(response="utter_invalid_phone")
         return {"phone": None}
 
@@ -375,6 +464,50 @@ class ValidateContactForm(_FormValidation):
         dispatcher.utter_message(response="utter_ask_correct_which")
         return {"contact_confirmed": None}
 
+
+
+_CONTACT_FACTS = ("contact_name", "company", "email", "phone")
+
+
+def contact_extras(tracker: Tracker, text: str, asked: str | None) -> dict[str, Any]:
+    """Contact fields still empty that ``text`` states (never the one being asked)."""
+    facts = german.read_contact(text, asked)
+    extras: dict[str, Any] = {}
+    for name in _CONTACT_FACTS:
+        value = facts.get(name)
+        if name == asked or not value or tracker.get_slot(name) not in (None, ""):
+            continue
+        if name == "email":
+            value = validate_email(str(value))
+        elif name == "phone":
+            value = normalize_phone(str(value))
+        else:
+            value = clean_text(str(value), 300)
+        if value:
+            extras[name] = value
+    if facts.get("no_phone") and asked != "phone" and tracker.get_slot("phone") is None \
+            and (extras.get("email") or tracker.get_slot("email") not in (None, "–")):
+        extras["phone"] = "–"
+    return extras
+
+
+def contact_given_before(tracker: Tracker) -> dict[str, Any]:
+    """After consent: contact data the prospect typed earlier in this conversation ("Ich bin Jana Roth,
+    0171 …" in the first message) fills the form, so nothing is asked twice. Read only now — before consent
+    nothing personal is put into slots."""
+    found: dict[str, Any] = {}
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            found = {}
+        if event.get("event") != "user" or not event.get("text"):
+            continue
+        earlier = contact_extras(tracker, str(event["text"]), None)
+        if len(str(earlier.get("company", "")).split()) < 2:
+            earlier.pop("company", None)  # "unsere Kanzlei" in passing is no company name: ask for it
+        found.update(earlier)
+    latest = latest_text(tracker)
+    found.update(contact_extras(tracker, latest, "consent"))
+    return {k: v for k, v in found.items() if tracker.get_slot(k) in (None, "")}
 
 
 def _strip_lead_in(text: str, lead_ins: tuple[str, ...]) -> str:

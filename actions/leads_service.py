@@ -68,6 +68,8 @@ class LeadService:
         result = recommend(Criteria.from_slots(criteria))
         criteria["departments"] = slots.get("departments") or []
         criteria["unknown_criteria"] = slots.get("unknown_criteria") or []
+        # what the prospect asked and objected in the chat (set by the answer actions), for the brief
+        criteria["prospect_questions"] = [q for q in slots.get("prospect_questions") or [] if isinstance(q, dict)]
         lead = self.repository.save_lead(
             conversation_id,
             channel=channel,
@@ -75,7 +77,7 @@ class LeadService:
             criteria=criteria,
             recommendation=slots.get("recommendation") or result.format,
             phase=slots.get("phase") or result.phase,
-            reasons=[r.answer_text for r in result.reasons],
+            reasons=[r.brief_text for r in result.reasons],
             open_questions=list(result.open_questions),
             consent_at=slots.get("consent_at"),
             consent_version=self.settings.consent_version,

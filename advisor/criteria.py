@@ -13,6 +13,7 @@ Pure Python: no Rasa import.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -23,9 +24,11 @@ __all__ = [
     "CRITERIA",
     "DETAILS",
     "EXPERIENCE_VALUES",
-    "FOCUS_VALUES",
+    "GOAL_VALUES",
+    "STRATEGY_PART_VALUES",
     "MAX_PARTICIPANTS",
     "NAMES",
+    "PHASE_CRITERIA",
     "PREREQUISITES",
     "SCORING",
     "STORED_KEYS",
@@ -41,6 +44,7 @@ class Kind(str, Enum):
     COUNT = "count"  # a positive number (float slot)
     BOOL = "bool"  # yes / no (bool slot)
     CHOICE = "choice"  # one of ``values`` (categorical slot)
+    MULTI = "multi"  # any subset of ``values`` (list slot): several can hold at once
     LIST = "list"  # several strings (list slot), details only
 
 
@@ -48,7 +52,8 @@ class Role(str, Enum):
     """What a criterion does in the recommendation."""
 
     SCORING = "scoring"  # counts for seminar or workshop
-    PREREQUISITE = "prerequisite"  # the workshop prerequisite: not a score
+    PREREQUISITE = "prerequisite"  # the workshop prerequisite: advice, not a score and not a veto
+    PHASE = "phase"  # places the prospect in the 3-phase model (bottom-up), not a score
     DETAIL = "detail"  # stored with the lead and shown in the brief, never asked on its own
 
 
@@ -69,6 +74,12 @@ class Criterion:
     maximum: float | None = None
     details: tuple[str, ...] = ()
     """Names of DETAILS stored together with this criterion's answer."""
+    ask_if: tuple[tuple[str, object], ...] = ()
+    """Ask only when every (criterion, value) pair holds, e.g. ``broaden`` only after first steps."""
+
+    def applies(self, answers: Mapping[str, object]) -> bool:
+        """Whether the question makes sense given the other ``answers`` (see ``ask_if``)."""
+        return all(_matches(answers.get(name), value) for name, value in self.ask_if)
 
     @property
     def ask_response(self) -> str:
@@ -82,10 +93,13 @@ class Criterion:
 
 
 
+NOT_SINGLE = "not_single"
+"""``ask_if`` value: the count is not known to be one (a group, or not answered yet)."""
+
 MAX_PARTICIPANTS = 10_000
 """Participant counts above this are absurd and count as unanswered."""
 
-FOCUS_LABELS = (
+GOAL_LABELS = (
     ("overview", "Überblick über Chancen, Risiken, Tools und Methoden"),
     ("relevance", "Einen ersten Eindruck von der Relevanz des Themas gewinnen"),
     ("next_steps", "Der Einstieg soll direkt zu konkreten nächsten Schritten führen"),
@@ -96,7 +110,13 @@ EXPERIENCE_LABELS = (
     ("first_steps", "Erste Schritte bereits getestet (learning by doing, Frühstarter)"),
     ("basic", "Erste Grundkompetenzen und Erfahrungen vorhanden"),
 )
-FOCUS_VALUES = tuple(value for value, _ in FOCUS_LABELS)
+STRATEGY_PART_LABELS = (
+    ("business_integration", "Business Integration (Geschäftsprozesse eingebunden)"),
+    ("goals", "Ziele und Zielsysteme zur Erfolgsmessung"),
+    ("resources", "Ressourcen"),
+)
+GOAL_VALUES = tuple(value for value, _ in GOAL_LABELS)
+STRATEGY_PART_VALUES = tuple(value for value, _ in STRATEGY_PART_LABELS)
 EXPERIENCE_VALUES = tuple(value for value, _ in EXPERIENCE_LABELS)
 
 CRITERIA: tuple[Criterion, ...] = (
@@ -111,13 +131,14 @@ CRITERIA: tuple[Criterion, ...] = (
         label="Kommen die Teilnehmenden aus verschiedenen Funktionsbereichen?",
         open_question="Kommen die Teilnehmenden aus verschiedenen Funktionsbereichen?",
         details=("departments",),
+        ask_if=(("participants", NOT_SINGLE),),
     ),
     Criterion(
-        "focus", Kind.CHOICE,
-        label="Was steht im Vordergrund?",
-        open_question="Was steht im Vordergrund: Überblick, Relevanz, konkrete nächste Schritte "
-        "oder eine Strategie?",
-        values=FOCUS_VALUES, value_labels=FOCUS_LABELS,
+        "goals", Kind.MULTI,
+        label="Was soll der Einstieg leisten?",
+        open_question="Was soll der Einstieg leisten: Überblick, Relevanz prüfen, konkrete nächste Schritte "
+        "oder eine Strategie entwickeln?",
+        values=GOAL_VALUES, value_labels=GOAL_LABELS,
     ),
     Criterion(
         "specific_approach", Kind.BOOL,
@@ -131,14 +152,26 @@ CRITERIA: tuple[Criterion, ...] = (
         values=EXPERIENCE_VALUES, value_labels=EXPERIENCE_LABELS,
     ),
     Criterion(
+        "broaden", Kind.BOOL,
+        label="Soll Social Media nach ersten Schritten jetzt breiter angegangen werden?",
+        open_question="Soll Social Media nach den ersten Schritten jetzt breiter angegangen werden?",
+        ask_if=(("experience", "first_steps"),),
+    ),
+    Criterion(
         "attitude_formed", Kind.BOOL,
         label="Gibt es im Unternehmen schon eine Einstellung/Einschätzung zum Thema?",
         open_question="Gibt es im Unternehmen schon eine Einstellung oder Einschätzung zum Thema?",
     ),
     Criterion(
         "decision_made", Kind.BOOL,
-        label="Ist die Entscheidung über die Nutzung gefallen / Notwendigkeit erkannt?",
+        label="Ist die Entscheidung über eine Nutzung von Social Media gefallen?",
         open_question="Ist die Entscheidung über eine Nutzung von Social Media schon gefallen?",
+    ),
+    Criterion(
+        "need_recognised", Kind.BOOL,
+        label="Ist erkannt, dass man Social Media nutzen oder sich fundiert damit befassen muss?",
+        open_question="Ist erkannt, dass Sie Social Media nutzen oder sich zumindest fundiert damit befassen "
+        "sollten?",
     ),
     Criterion(
         "cross_functional", Kind.BOOL,
@@ -150,6 +183,20 @@ CRITERIA: tuple[Criterion, ...] = (
         label="Anwenderkenntnisse von Plattformen (z. B. Facebook, Xing) vorhanden?",
         open_question="Gibt es Anwenderkenntnisse aus der Nutzung von Plattformen wie Facebook oder Xing?",
         role=Role.PREREQUISITE,
+    ),
+    Criterion(
+        "strategy_exists", Kind.BOOL,
+        label="Gibt es schon eine Social-Media-Strategie?",
+        open_question="Gibt es schon eine Social-Media-Strategie, und was umfasst sie?",
+        role=Role.PHASE,
+    ),
+    Criterion(
+        "strategy_parts", Kind.MULTI,
+        label="Was die bestehende Strategie schon festlegt",
+        open_question="Legt die Strategie Business Integration, Ziele und Zielsysteme und Ressourcen fest?",
+        role=Role.PHASE,
+        values=STRATEGY_PART_VALUES, value_labels=STRATEGY_PART_LABELS,
+        ask_if=(("strategy_exists", True),),
     ),
 )
 
@@ -168,6 +215,7 @@ NAMES: tuple[str, ...] = tuple(c.name for c in CRITERIA)
 """The asked criteria in form order."""
 SCORING: tuple[str, ...] = tuple(c.name for c in CRITERIA if c.role is Role.SCORING)
 PREREQUISITES: tuple[str, ...] = tuple(c.name for c in CRITERIA if c.role is Role.PREREQUISITE)
+PHASE_CRITERIA: tuple[str, ...] = tuple(c.name for c in CRITERIA if c.role is Role.PHASE)
 STORED_KEYS: tuple[str, ...] = NAMES + tuple(c.name for c in DETAILS)
 """Every key of a lead's stored criteria (asked criteria, then details)."""
 BOOL_NAMES: frozenset[str] = frozenset(c.name for c in CRITERIA if c.kind is Kind.BOOL)
@@ -175,3 +223,9 @@ BRIEF_ORDER: tuple[Criterion, ...] = tuple(
     row for c in CRITERIA for row in (c, *(BY_NAME[d] for d in c.details))
 )
 """The rows of the brief: each criterion followed by its details."""
+
+
+def _matches(answer: object, wanted: object) -> bool:
+    if wanted is NOT_SINGLE:
+        return answer is None or answer != 1
+    return answer == wanted

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import yaml
 
+from advisor.criteria import CRITERIA
+
 MARKER_CHARS = 28
 
 
@@ -97,58 +99,60 @@ def _literal(text: str) -> str:
 
 
 # -- the German qualification conversation --------------------------------------------------------------------
-QUESTION = {
-    "participants": "utter_ask_participants",
-    "multiple_functions": "utter_ask_multiple_functions",
-    "focus": "utter_ask_focus",
-    "specific_approach": "utter_ask_specific_approach",
-    "experience": "utter_ask_experience",
-    "attitude_formed": "utter_ask_attitude_formed",
-    "decision_made": "utter_ask_decision_made",
-    "cross_functional": "utter_ask_cross_functional",
-    "platform_knowledge": "utter_ask_platform_knowledge",
-}
+QUESTION = {c.name: c.ask_response for c in CRITERIA}
 
 
 def _btn(choice: str) -> str:
     return '/inform{"choice": "' + choice + '"}'
 
 
-# Each variant: the 9 answers in form order (None = the question is not asked, e.g. areas for one person).
+# Each variant: the answers in form order (None = the question is not asked, e.g. areas for one person).
 # Typed German answers and button payloads are mixed on purpose.
 GERMAN_VARIANTS: list[tuple[str, list[tuple[str, str | None]]]] = [
     ("workshop-typed", [
         ("participants", "wir sind zu dritt"),
-        ("multiple_functions", "ja, aus Marketing und Vertrieb"),
-        ("focus", _btn("strategy")),
+        ("multiple_functions", "ja, aus mehreren Bereichen"),
+        ("goals", _btn("strategy")),
         ("specific_approach", "ja, gern firmenspezifisch"),
         ("experience", "wir haben schon erste Schritte ausprobiert"),
+        ("broaden", "ja, jetzt breiter"),
         ("attitude_formed", _btn("yes")),
         ("decision_made", "ja, das ist entschieden"),
+        ("need_recognised", _btn("yes")),
         ("cross_functional", _btn("yes")),
-        ("platform_knowledge", "ja, Facebook und LinkedIn nutzen wir"),
+        ("platform_knowledge", "ja, die nutzen wir"),
+        ("strategy_exists", "nein, noch nicht"),
+        ("strategy_parts", None),
     ]),
     ("seminar-mixed", [
         ("participants", "nur ich"),
         ("multiple_functions", None),
-        ("focus", "erst einmal einen Überblick"),
+        ("goals", "erst einmal einen Überblick"),
         ("specific_approach", _btn("no")),
         ("experience", "noch gar keine"),
+        ("broaden", None),
         ("attitude_formed", "nein, noch nicht"),
         ("decision_made", _btn("no")),
+        ("need_recognised", "eher nicht"),
         ("cross_functional", "eher nicht"),
         ("platform_knowledge", _btn("yes")),
+        ("strategy_exists", _btn("no")),
+        ("strategy_parts", None),
     ]),
     ("prerequisite-buttons", [
         ("participants", _btn("4")),
         ("multiple_functions", _btn("yes")),
-        ("focus", "konkrete nächste Schritte"),
+        ("goals", "konkrete nächste Schritte"),
         ("specific_approach", _btn("yes")),
         ("experience", _btn("none")),
+        ("broaden", None),
         ("attitude_formed", _btn("yes")),
         ("decision_made", _btn("yes")),
+        ("need_recognised", _btn("yes")),
         ("cross_functional", _btn("yes")),
         ("platform_knowledge", "nein, da kennen wir uns nicht aus"),
+        ("strategy_exists", _btn("yes")),
+        ("strategy_parts", _btn("goals")),
     ]),
 ]
 

@@ -1,7 +1,9 @@
 """`leads`: the operator's command-line tool for the lead store.
 
     leads list
-    leads show ID                      (numeric id or conversation id)
+    leads show ID                      (numeric id or conversation id; with the person's contact)
+    leads contacts                     (one line per person: e-mail, conversations)
+    leads contact ID|EMAIL             (the person's current answers and all their conversations)
     leads export --format csv|json [--output FILE]
     leads delete --email X | --conversation ID
     leads purge --older-than DAYS
@@ -23,7 +25,7 @@ from typing import Any, TextIO
 
 from leads.briefing import build_brief
 from leads.errors import StorageUnavailable
-from leads.models import CRITERIA_KEYS, Lead
+from leads.models import CRITERIA_KEYS, Contact, Lead
 from leads.repository import LeadRepository
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
@@ -45,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list all leads")
     show = sub.add_parser("show", help="show one lead with its brief and outbox status")
     show.add_argument("id", help="numeric lead id or conversation id")
+    sub.add_parser("contacts", help="list all contacts (one per e-mail address)")
+    contact = sub.add_parser("contact", help="show one contact with its current answers and conversations")
+    contact.add_argument("id", help="numeric contact id or e-mail address")
     export = sub.add_parser("export", help="export all leads")
     export.add_argument("--format", choices=("csv", "json"), default="json")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
@@ -131,12 +136,54 @@ def _cmd_show(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> in
     if lead is None:
         sys.stderr.write(f"no lead {args.id!r}\n")
         return EXIT_NOT_FOUND
-    subject, body = build_brief(lead)
+    subject, body = build_brief(lead, earlier=repo.earlier_conversations(lead))
     out.write(f"Lead {lead.id} (conversation {lead.conversation_id}, version {lead.version})\n")
+    contact = repo.get_contact(lead.contact_id) if lead.contact_id is not None else None
+    if contact is None:
+        out.write("Contact: none (no e-mail address)\n")
+    else:
+        _write_contact(repo, contact, out, current=lead.id)
     out.write(f"Subject: {subject}\n\n{body}\nOutbox:\n")
     for item in repo.outbox_items(lead.id):
         out.write(f"  #{item.id} {item.kind:<7} {item.status:<10} attempts={item.attempts} "
                   f"sent_at={item.sent_at or '-'} error={item.last_error or '-'}\n")
+    return EXIT_OK
+
+
+def _write_contact(repo: LeadRepository, contact: Contact, out: TextIO, *, current: int | None = None) -> None:
+    conversations = repo.contact_conversations(contact.id)
+    out.write(f"Contact {contact.id}: {contact.email} – {contact.name or '-'} ({contact.company or '-'}), "
+              f"{len(conversations)} conversation(s)\n")
+    for lead in conversations:
+        mark = "*" if lead.id == current else " "
+        out.write(f" {mark} lead {lead.id:<5} {lead.created_at:%Y-%m-%d %H:%M}  {_short(lead.conversation_id, 24):<24}  "
+                  f"format={lead.recommendation or '-'}  phase={lead.phase or '-'}  "
+                  f"consent={lead.consent_at:%Y-%m-%d %H:%M} ({lead.consent_version})\n")
+
+
+def _cmd_contacts(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> int:
+    contacts = repo.list_contacts()
+    out.write(f"{'ID':>5}  {'UPDATED (UTC)':<16}  {'CONV':>4}  {'FORMAT':<9}  {'NAME':<24}  EMAIL\n")
+    for contact in contacts:
+        count = len(repo.contact_conversations(contact.id))
+        out.write(f"{contact.id:>5}  {contact.updated_at:%Y-%m-%d %H:%M}  {count:>4}  "
+                  f"{_short(contact.recommendation, 9):<9}  {_short(contact.name, 24):<24}  {_short(contact.email, 40)}\n")
+    out.write(f"{len(contacts)} contact(s)\n")
+    return EXIT_OK
+
+
+def _cmd_contact(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> int:
+    contact = repo.get_contact(args.id)
+    if contact is None:
+        sys.stderr.write(f"no contact {args.id!r}\n")
+        return EXIT_NOT_FOUND
+    _write_contact(repo, contact, out)
+    out.write(f"Phone: {contact.phone or '-'}; reachable: {contact.preferred_contact or '-'}\n")
+    out.write(f"Current answers (newest conversation wins): format={contact.recommendation or '-'} "
+              f"phase={contact.phase or '-'}\n")
+    for key, value in (contact.criteria or {}).items():
+        if value not in (None, "", []):
+            out.write(f"  {key}: {json.dumps(value, ensure_ascii=False)}\n")
     return EXIT_OK
 
 
@@ -193,7 +240,8 @@ def _cmd_migrate(repo: LeadRepository, args: argparse.Namespace, out: TextIO) ->
 
 
 COMMANDS = {
-    "list": _cmd_list, "show": _cmd_show, "export": _cmd_export, "delete": _cmd_delete,
+    "list": _cmd_list, "show": _cmd_show, "contacts": _cmd_contacts, "contact": _cmd_contact,
+    "export": _cmd_export, "delete": _cmd_delete,
     "purge": _cmd_purge, "flush": _cmd_flush, "migrate": _cmd_migrate,
 }
 

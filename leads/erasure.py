@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import column, table
 
+from leads import contacts
 from leads.db import open_existing, storage_errors
 from leads.models import ErasureRequest, Lead, OutboxItem, utcnow
 from leads.spool import LeadSpool
@@ -105,11 +106,15 @@ class RasaEvents:
 
 
 def _delete_leads(s: Session, lead_ids: list[int]) -> None:
+    """Delete the leads with their outbox rows; their contacts are recomputed from the leads left,
+    and deleted with their last lead."""
     if not lead_ids:
         return
+    contact_ids = list(s.execute(select(Lead.contact_id).where(Lead.id.in_(lead_ids))).scalars())
     s.execute(delete(OutboxItem).where(OutboxItem.lead_id.in_(lead_ids))
               .execution_options(synchronize_session=False))
     s.execute(delete(Lead).where(Lead.id.in_(lead_ids)).execution_options(synchronize_session=False))
+    contacts.forget(s, contact_ids)
 
 
 class Erasure:

@@ -95,13 +95,58 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value is not None else None
 
 
+class Contact(Base):
+    """One person, keyed by the lower-cased e-mail address: the current answers over all their conversations.
+
+    Every conversation keeps its own ``Lead`` row (with its own consent); the contact holds the newest
+    value of each contact field and each answer (a conversation stored later wins, an answer it left open keeps
+    the earlier one). It is recomputed from its leads whenever one is saved or erased, and deleted with its
+    last lead (``leads.contacts``). Leads without an e-mail address have no contact.
+    """
+
+    __tablename__ = "contacts"
+
+    id = Column(Integer, primary_key=True)
+    email_key = Column(Text, nullable=False, unique=True)  # lower-case e-mail address
+    email = Column(Text, nullable=False)  # as the newest conversation gave it
+    name = Column(Text)
+    company = Column(Text)
+    phone = Column(Text)
+    preferred_contact = Column(Text)
+    criteria = Column(JSON, nullable=False, default=dict)  # newest answer per criterion
+    recommendation = Column(Text)  # of the newest conversation
+    phase = Column(Text)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "email": self.email,
+            "name": self.name,
+            "company": self.company,
+            "phone": self.phone,
+            "preferred_contact": self.preferred_contact,
+            "criteria": dict(self.criteria or {}),
+            "recommendation": self.recommendation,
+            "phase": self.phase,
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
+        }
+
+    def __repr__(self) -> str:  # no personal data in reprs
+        return f"<Contact id={self.id}>"
+
+
 class Lead(Base):
-    """One prospect = one conversation (Rasa ``sender_id``), updated in place."""
+    """One conversation (Rasa ``sender_id``), updated in place; linked to its person's ``Contact``
+    when it has an e-mail address."""
 
     __tablename__ = "leads"
 
     id = Column(Integer, primary_key=True)
     conversation_id = Column(Text, nullable=False, unique=True)
+    contact_id = Column(Integer, ForeignKey("contacts.id"), index=True)  # None without e-mail
     channel = Column(Text)
     name = Column(Text)
     company = Column(Text)
@@ -134,6 +179,7 @@ class Lead(Base):
         return {
             "id": self.id,
             "conversation_id": self.conversation_id,
+            "contact_id": self.contact_id,
             "channel": self.channel,
             "name": self.name,
             "company": self.company,

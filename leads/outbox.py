@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from leads import contacts
 from leads.briefing import build_brief
 from leads.models import Lead, OutboxItem, utcnow
 
@@ -22,10 +23,10 @@ def dedup_key(kind: str, lead: Lead) -> str:
 
 
 def enqueue(s: Session, lead: Lead, *, webhook: bool) -> int:
-    """Queue the brief e-mail (always) and the CRM webhook (when ``webhook``) for the lead's
-    current version; an older version not sent yet is superseded. Returns the new rows."""
+    """Queue the brief e-mail (always; listing the person's earlier conversations) and the CRM
+    webhook (when ``webhook``) for the lead's current version; an older version not sent yet is superseded. Returns the new rows."""
     now = utcnow()
-    subject, body = build_brief(lead)
+    subject, body = build_brief(lead, earlier=contacts.earlier(s, lead))
     rows = [("email", {"subject": subject, "body": body})]
     if webhook:
         rows.append(("webhook", lead.to_dict()))

@@ -1,6 +1,9 @@
 """The lead store's front door: one lead per conversation (upsert), the consent gate, and queries.
 
 * One lead per conversation (Rasa ``sender_id``), updated in place (upsert), never duplicated.
+* One contact per person: leads with the same e-mail address (any case) share a ``Contact``
+  holding the newest answers (``leads.contacts``); every conversation keeps its own lead row
+  with its own consent, and the brief of a later one says "Aktualisierung".
 * Nothing is stored without consent: ``save_lead`` raises ``ConsentMissing`` without
   ``consent_at``/``consent_version``, ``LeadRejected`` for invalid contact data.
 * ``save_lead`` queues the notifications (e-mail always, CRM webhook when configured) in the
@@ -31,11 +34,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from config import Settings, get_settings
-from leads import outbox
+from leads import contacts, outbox
 from leads.db import make_engine, storage_errors, upgrade_database
 from leads.erasure import Erasure, RasaEvents
 from leads.errors import ConsentMissing, LeadNotFound, StorageUnavailable
-from leads.models import Lead, OutboxItem, SaveOutcome, utcnow
+from leads.models import Contact, Lead, OutboxItem, SaveOutcome, utcnow
 from leads.spool import LeadSpool, lead_entry, read_lead_entry
 from leads.values import (
     contact_values,
@@ -186,6 +189,7 @@ class LeadRepository:
         for attempt in range(3):
             try:
                 with self.transaction() as s:
+                    contacts.lock(s, data["email"], as_of)  # the person's saves take turns
                     lead = s.execute(
                         select(Lead).where(Lead.conversation_id == data["conversation_id"]).with_for_update()
                     ).scalar_one_or_none()
@@ -193,6 +197,7 @@ class LeadRepository:
                         lead = Lead(**data, content_hash=digest, version=1, created_at=as_of, updated_at=as_of)
                         s.add(lead)
                         s.flush()
+                        contacts.link(s, lead)
                         self._enqueue(s, lead)
                     elif lead.updated_at > as_of:
                         pass  # a newer save already won (e.g. a late spool entry): keep it
@@ -207,10 +212,12 @@ class LeadRepository:
                         lead.version = (lead.version or 0) + 1
                         lead.updated_at = as_of
                         s.flush()
+                        contacts.link(s, lead)
                         self._enqueue(s, lead)
                 return lead
             except IntegrityError:
-                # two writers inserted the same conversation at once: the loser updates
+                # two writers inserted the same conversation (or the same new contact) at once:
+                # the loser updates
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
@@ -300,6 +307,28 @@ class LeadRepository:
             if limit is not None:
                 stmt = stmt.limit(limit)
             return list(s.execute(stmt).scalars())
+
+    # ------------------------------------------------------------------ contacts (leads.contacts)
+
+    def get_contact(self, ident: int | str) -> Contact | None:
+        """A contact by id or e-mail address (any case)."""
+        with self.transaction() as s:
+            return contacts.find(s, str(ident))
+
+    def list_contacts(self) -> list[Contact]:
+        with self.transaction() as s:
+            return list(s.execute(select(Contact).order_by(Contact.created_at, Contact.id)).scalars())
+
+    def contact_conversations(self, contact_id: int) -> list[Lead]:
+        """The contact's leads, one per conversation, oldest first."""
+        with self.transaction() as s:
+            return contacts.conversations(s, contact_id)
+
+    def earlier_conversations(self, lead: Lead) -> list[Lead]:
+        """The leads of the same person whose conversations started before ``lead``'s."""
+        with self.transaction() as s:
+            current = s.get(Lead, lead.id) if lead.id is not None else None
+            return contacts.earlier(s, current) if current is not None else []
 
     # ------------------------------------------------------------------ erasure (leads.erasure)
 

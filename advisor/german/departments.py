@@ -68,6 +68,7 @@ _DEPARTMENTS: tuple[tuple[str, tuple[_Phrase, ...]], ...] = (
     ("Logistik", _phrases("logistik*")),
 )
 _DEPARTMENT_NEGATORS = frozenset({"kein", "keine", "keiner", "nicht", "ohne", "ausser"})
+_RECHT = re.compile(r"(?<![^\W\d_])Recht(?![^\W\d_])")
 _UPPERCASE_IT = re.compile(r"(?<![^\W\d_])IT(?![^\W\d_])")
 
 
@@ -105,6 +106,8 @@ def parse_departments(text: object) -> list[str]:
                 continue
             if name == "IT" and not _it_allowed(text, tokens, start):
                 continue
+            if name == "Recht" and tokens[start] == "recht" and not _RECHT.search(text[:MAX_TEXT_CHARS]):
+                continue  # "wissen nicht so recht" is no legal department
             taken[start] = (order, name)
     return _unique(name for _start, (_order, name) in sorted(taken.items()))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from advisor.criteria import EXPERIENCE_VALUES, FOCUS_VALUES
+from advisor.criteria import EXPERIENCE_VALUES, GOAL_VALUES
 from advisor.german.text import _has, _Phrase, _phrases, tokenize
 
 # ---------------------------------------------------------------------------
@@ -66,7 +66,7 @@ def parse_focus(text: object) -> str | None:
     tokens = tokenize(text)
     if not tokens:
         return None
-    canonical = _canonical(tokens, FOCUS_VALUES)
+    canonical = _canonical(tokens, GOAL_VALUES)
     if canonical:
         return canonical
     later = next((i for i, tok in enumerate(tokens) if tok in _LATER), len(tokens))

@@ -1,33 +1,49 @@
-"""One answer read for one criterion: the typed value, "unknown", a correction of an earlier answer.
+"""One message read against the answers so far: what it answers, what it adds, what it corrects.
 
-Works on plain values (text, the NLU's intent name, a button's ``choice``, entity values), never on a
-tracker: the form adapters in ``actions/forms.py`` pass them in.
+``read_message`` is what the form adapters call for every message: it combines a button's ``choice`` or the
+typed text (``advisor.german.facts.read_facts``) with the answers already given and returns a ``Reading``:
+
+* ``answer``: the value for the question just asked (``UNKNOWN`` for "weiß nicht"), or None;
+* ``added``: facts for criteria not answered yet, stated in passing ("…, wir sind übrigens zu viert");
+* ``corrected``: changed values of earlier answers. A correction needs a *changed value* and an explicit
+  marker ("doch", "korrigiere", "ich meinte", "stimmt nicht", "sondern", "inzwischen"); "eigentlich" alone
+  is none, and restating the same value is no correction.
+
+When a message states or corrects another fact, its bare "ja"/"nein" belongs to that fact ("Nein, Facebook
+kennen wir doch"), not to the question being asked: the question is asked again.
+
+Works on plain values (text, a button's ``choice``, the answers so far), never on a tracker.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.criteria import BOOL_NAMES, EXPERIENCE_VALUES, FOCUS_VALUES, MAX_PARTICIPANTS, NAMES
-from advisor.german.answers import parse_yes_no
-from advisor.german.departments import parse_departments
-from advisor.german.focus import parse_experience, parse_focus
-from advisor.german.participants import parse_participants
-from advisor.german.platforms import parse_platform_knowledge
+from advisor.criteria import (
+    BOOL_NAMES,
+    BY_NAME,
+    EXPERIENCE_VALUES,
+    GOAL_VALUES,
+    MAX_PARTICIPANTS,
+    NAMES,
+    STRATEGY_PART_VALUES,
+)
+from advisor.german.facts import UNKNOWN, read_facts
 from advisor.german.text import normalize
 
 __all__ = [
+    "CHOICE_NO",
+    "CHOICE_UNKNOWN",
+    "CHOICE_YES",
     "UNKNOWN",
-    "correction",
-    "corrections",
-    "corrects_another",
+    "Reading",
     "implied_by",
-    "interpret",
+    "interpret_choice",
     "looks_like_question",
+    "read_message",
 ]
-
-UNKNOWN = object()  # the prospect does not know: skip and keep as an open question
 
 CHOICE_YES = {"yes", "ja", "true"}
 CHOICE_NO = {"no", "nein", "false"}
@@ -35,86 +51,103 @@ CHOICE_UNKNOWN = {"unknown", "weiss nicht", "weiß nicht"}
 
 QUESTION_START = re.compile(
     r"^(was|wie|wer|wen|wem|warum|wieso|weshalb|wo|woher|wann|welche\w*|kann|koennen|koennten|gibt|"
-    r"ist|sind|bist|hast|habt|haben sie|darf|duerfen|muss|muessen|erklaer\w*|erzaehl\w*)\b"
+    r"ist|sind|bist|hast|habt|haben sie|darf|duerfen|muss|muessen|erklaer\w*|erzaehl\w*|passt|passen)\b"
 )
 CORRECTION_MARKER = re.compile(
-    r"\b(doch|eigentlich|korrektur|korrigier\w*|sondern|ich meinte|wir meinten|falsch|stimmt nicht|sorry|"
-    r"aender\w*|änder\w*)\b",
-    re.IGNORECASE,
+    r"\b(doch|korrektur|korrigier\w*|sondern|ich meinte|wir meinten|falsch|stimmt nicht|stimmt so nicht|"
+    r"sorry|pardon|verzeihung|aender\w*|inzwischen|mittlerweile|ich habe mich vertan|hab mich vertan|"
+    r"vertippt|nicht mehr|statt)\b"
 )
-COUNT_MARKER = re.compile(
-    r"\bzu\s+(zweit|dritt|viert|fuenft|fünft|sechst|siebt|acht|neunt|zehnt|elft|zwoelft|zwölft)\b|"
-    r"\b\d+\s*(personen|leute|teilnehm\w*|mitarbeit\w*|kolleg\w*|menschen)\b|"
-    r"\b(personen|leute|teilnehmer\w*|kolleg\w*)\b",
-    re.IGNORECASE,
-)
-PLATFORM_MARKER = re.compile(r"\b(facebook|fb|xing|linkedin|instagram|insta|tiktok|twitter|youtube)\b",
-                             re.IGNORECASE)
-_USE_MARKER = re.compile(r"\b(kenn\w*|nutz\w*|benutz\w*|verwend\w*|aktiv|privat|account|profil|konto)\b",
-                         re.IGNORECASE)
-_DECIDED = re.compile(r"\b(erkannt|entschieden|beschlossen|steht fest|muessen wir|wollen wir)\b")
-_NOT_DECIDED = re.compile(r"\b(nicht|noch offen|unentschieden)\b")
-_UNKNOWN_PHRASES = ("weiss nicht", "weiss ich nicht", "keine ahnung", "unklar", "jein", "teils teils",
-                    "noch offen", "vielleicht", "kommt drauf an")
-
-Entities = Mapping[str, list[str]]
+FACT_FIELDS = NAMES + ("departments",)
+# what a question takes for granted: a message that denies it corrects that answer without a correction word
+# ("Was legt Ihre Strategie fest?" - "Wir haben doch gar keine Strategie")
+PREMISES = {"strategy_parts": ("strategy_exists", True), "broaden": ("experience", "first_steps")}
+# facts that belong to the answer of a question (the areas named when asked about functional areas)
+ASKED_WITH = {"multiple_functions": ("departments",), "participants": ("departments", "multiple_functions")}
 
 
 def looks_like_question(text: str) -> bool:
     return "?" in text or bool(QUESTION_START.match(normalize(text)))
 
 
-def interpret(slot: str, text: str, intent: str, choice: str | None, entities: Entities) -> Any:
-    """The typed value of ``slot`` in an answer, ``UNKNOWN`` for "weiß nicht", or None if not understood."""
+def says_correction(text: str) -> bool:
+    return bool(CORRECTION_MARKER.search(normalize(text)))
+
+
+@dataclass
+class Reading:
+    """What one message means for the qualification (see module docstring)."""
+
+    answer: Any = None
+    added: dict[str, Any] = field(default_factory=dict)
+    corrected: dict[str, Any] = field(default_factory=dict)
+    restated: set[str] = field(default_factory=set)
+    """Facts the message states again with the value already given ("hab ich doch gesagt")."""
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        return {**self.added, **self.corrected}
+
+
+def read_message(text: str, asked: str | None, choice: str | None, answers: Mapping[str, Any],
+                 unknown: set[str] | frozenset[str] = frozenset(), *, volunteered: bool = False) -> Reading:
+    """Read one message given the question ``asked`` and the ``answers`` so far (``unknown``: the
+    criteria answered with "weiß nicht"). ``volunteered``: the message was not an answer to a question
+    (after the recommendation: "Die Anwenderkenntnisse haben wir aber nicht"), so a changed value is a
+    correction even without a correction word."""
     if choice is not None:
-        return _interpret_choice(slot, choice)
-    if intent == "unsure":
-        return UNKNOWN
-    if slot == "participants":
-        value = parse_participants(text)
+        return Reading(answer=interpret_choice(asked, choice) if asked else None)
+    if not isinstance(text, str) or not text.strip():
+        return Reading()
+    stated = read_facts(text, asked)
+    free = read_facts(text, None) if asked else stated  # facts with a topic of their own
+    reading = Reading()
+    correcting = volunteered or says_correction(text)
+    for name in FACT_FIELDS:
+        if name == asked:
+            continue
+        value = stated.get(name, free.get(name))
         if value is None:
-            for number in entities.get("number", []):
-                value = parse_participants(number)
-                if value is not None:
-                    break
-        return float(value) if value is not None else None
-    if slot == "focus":
-        return parse_focus(text)
-    if slot == "experience":
-        value = parse_experience(text)
-        if value is None and intent == "deny":
-            return "none"
-        return value
-    if slot == "multiple_functions":
-        departments = parse_departments(text)
-        if len(departments) >= 2:
-            return True
-        if len(departments) == 1 and parse_yes_no(text) is None:
-            return False
-    if slot == "platform_knowledge":
-        value = parse_platform_knowledge(text)
-        if value is not None:
-            return value
-    if slot == "decision_made":
-        norm = normalize(text)
-        if _DECIDED.search(norm) and not _NOT_DECIDED.search(norm):
-            return True
-    if slot in BOOL_NAMES:
-        value = parse_yes_no(text)
-        if value is None and intent in ("affirm", "deny") and len(text) <= 40:
-            value = intent == "affirm"
-        if value is None and _says_unknown(text):
-            return UNKNOWN
-        return value
-    return None
+            continue
+        current = answers.get(name)
+        premise = PREMISES.get(asked or "")
+        if premise and premise[0] == name and current == premise[1] and value is not UNKNOWN \
+                and not _same(value, current):
+            reading.corrected[name] = value
+            continue
+        if current is not None and _same(value, current):
+            reading.restated.add(name)
+        elif current is None and name not in unknown:
+            reading.added[name] = value
+        elif value is not UNKNOWN and current is not None and not _same(value, current) and correcting:
+            reading.corrected[name] = value
+    if asked:
+        value = stated.get(asked)
+        from_topic = asked in free
+        # a bare "ja"/"nein" belongs to the facts the message states, not to the question asked
+        others = {k for k in reading.changes if k not in ASKED_WITH.get(asked, ())}
+        if value is not None and (from_topic or not others):
+            reading.answer = value
+    reading.added.update(_implied(reading, answers))
+    return reading
 
 
-def _says_unknown(text: str) -> bool:
-    norm = normalize(text)
-    return any(p in norm for p in _UNKNOWN_PHRASES)
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (list, tuple, set, frozenset)) and isinstance(b, (list, tuple, set, frozenset)):
+        return set(a) == set(b)
+    return a == b
 
 
-def _interpret_choice(slot: str, choice: str) -> Any:
+def _implied(reading: Reading, answers: Mapping[str, Any]) -> dict[str, Any]:
+    count = reading.corrected.get("participants", reading.added.get("participants"))
+    if count is None:
+        return {}
+    extra = implied_by("participants", count, answers.get("participants"))
+    return {k: v for k, v in extra.items() if k not in reading.changes}
+
+
+def interpret_choice(slot: str | None, choice: str) -> Any:
+    """The typed value of a button's ``choice`` for ``slot`` (None when it does not fit the slot)."""
     if choice in CHOICE_UNKNOWN:
         return UNKNOWN
     if slot == "participants":
@@ -123,8 +156,14 @@ def _interpret_choice(slot: str, choice: str) -> Any:
         except ValueError:
             return None
         return value if 1 <= value <= MAX_PARTICIPANTS else None
-    if slot == "focus":
-        return choice if choice in FOCUS_VALUES else None
+    if slot == "goals":
+        return [choice] if choice in GOAL_VALUES else None
+    if slot == "strategy_parts":
+        if choice == "all":
+            return list(STRATEGY_PART_VALUES)
+        if choice == "none":
+            return []
+        return [choice] if choice in STRATEGY_PART_VALUES else None
     if slot == "experience":
         return choice if choice in EXPERIENCE_VALUES else None
     if slot in BOOL_NAMES:
@@ -132,31 +171,6 @@ def _interpret_choice(slot: str, choice: str) -> Any:
             return True
         if choice in CHOICE_NO:
             return False
-    return None
-
-
-def correction(slot: str, text: str, intent: str, entities: Entities) -> Any:
-    """The corrected value when ``text`` explicitly revises ``slot`` (not the question being asked)."""
-    if intent not in ("inform", "deny", "affirm", "nlu_fallback") or not text:
-        return None
-    if slot == "participants":
-        if COUNT_MARKER.search(text):
-            value = parse_participants(text)
-            return float(value) if value is not None else None
-        return None
-    if slot == "platform_knowledge":
-        if PLATFORM_MARKER.search(text) and _USE_MARKER.search(text):
-            return parse_platform_knowledge(text)
-        return None
-    if not CORRECTION_MARKER.search(text):
-        return None
-    if slot == "focus":
-        return parse_focus(text)
-    if slot == "experience":
-        return parse_experience(text)
-    if slot == "multiple_functions":
-        departments = parse_departments(text)
-        return True if len(departments) >= 2 else None
     return None
 
 
@@ -171,19 +185,6 @@ def implied_by(slot: str, value: Any, previous_participants: Any) -> dict[str, A
     return {}
 
 
-def corrections(text: str, intent: str, entities: Entities, current: Mapping[str, Any],
-                slots: list[str] | tuple[str, ...]) -> dict[str, Any]:
-    """Slot values that ``text`` explicitly corrects, given the ``current`` answers."""
-    changes: dict[str, Any] = {}
-    for slot in slots:
-        value = correction(slot, text, intent, entities)
-        if value is not None and value != current.get(slot):
-            changes[slot] = value
-    if "participants" in changes:
-        changes.update(implied_by("participants", changes["participants"], current.get("participants")))
-    return changes
-
-
-def corrects_another(text: str, intent: str, entities: Entities, asked: str) -> bool:
-    """The message revises an earlier answer other than the one being asked."""
-    return any(correction(s, text, intent, entities) is not None for s in NAMES if s != asked)
+def applicable(name: str, answers: Mapping[str, Any]) -> bool:
+    """Whether criterion ``name`` is worth asking given the ``answers`` (the table's ``ask_if``)."""
+    return BY_NAME[name].applies(answers)

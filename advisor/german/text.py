@@ -43,7 +43,7 @@ _CLAUSE_BREAKS = frozenset({",", ";", ".", "!", "?", ":", "aber", "sondern", "je
 _NEGATORS = frozenset(
     {
         "kein", "keine", "keinen", "keinem", "keiner", "keines", "keinerlei",
-        "nicht", "nichts", "nie", "niemals", "ohne",
+        "nicht", "nichts", "nie", "niemals", "ohne", "niemand", "niemanden", "nirgends",
     }
 )
 _NEGATION_WINDOW = 3

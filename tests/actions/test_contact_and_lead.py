@@ -11,9 +11,9 @@ from actions.leads_service import LeadService
 from tests.support.trackers import make_tracker, responses, slot_events
 
 FORM = "contact_form"
-CRITERIA = {"participants": 4.0, "multiple_functions": True, "focus": "strategy", "specific_approach": True,
-            "experience": "first_steps", "attitude_formed": True, "decision_made": True,
-            "cross_functional": True, "platform_knowledge": True}
+CRITERIA = {"participants": 4.0, "multiple_functions": True, "goals": ["strategy"], "specific_approach": True,
+            "experience": "first_steps", "broaden": True, "attitude_formed": True, "decision_made": True,
+            "need_recognised": True, "cross_functional": True, "platform_knowledge": True, "strategy_exists": False}
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +107,7 @@ async def test_submit_stores_one_lead_per_conversation_updated_in_place(dispatch
     assert (conversation_id, name, email, recommendation) == ("conv-lead-1", "Anna Müller", "anna@example.org",
                                                              "workshop")
     assert phone in (None, "", "–")
-    assert '"focus": "strategy"' in criteria
+    assert '"goals": ["strategy"]' in criteria
 
 
 async def test_no_consent_stores_nothing(dispatcher, domain, isolated_storage):
@@ -134,22 +134,89 @@ async def test_delete_data_removes_the_lead_and_marks_the_events(dispatcher, dom
 
 
 @pytest.mark.parametrize(
-    "criteria,headline",
+    "criteria,headline,phase",
     [
-        (CRITERIA, "ein Workshop"),
-        ({**CRITERIA, "platform_knowledge": False}, "zuerst ein Seminar"),
-        ({"participants": 1.0, "multiple_functions": False, "focus": "overview", "specific_approach": False,
-          "experience": "none", "attitude_formed": False, "decision_made": False, "cross_functional": False,
-          "platform_knowledge": True}, "ein Seminar"),
+        (CRITERIA, "ein Workshop, zugeschnitten auf Ihr Unternehmen", "strategy"),
+        ({**CRITERIA, "platform_knowledge": False}, "Mein Ziel für Sie: ein Workshop", "information"),
+        ({"participants": 1.0, "goals": ["overview"], "specific_approach": False, "experience": "none",
+          "attitude_formed": False, "decision_made": False, "cross_functional": False,
+          "platform_knowledge": True}, "ein offenes Seminar", "information"),
+        ({"participants": 7.0, "multiple_functions": True, "goals": ["relevance"], "experience": "none",
+          "attitude_formed": False, "decision_made": False}, "ein Inhouse-Seminar", "information"),
     ],
 )
-async def test_recommendation_messages_and_slots(criteria, headline, dispatcher, domain):
+async def test_recommendation_messages_and_slots(criteria, headline, phase, dispatcher, domain):
     events = await ActionRecommend().run(dispatcher, make_tracker(slots=criteria), domain)
     texts = [m["text"] for m in dispatcher.messages]
     assert headline in texts[0]
-    assert any("Gründe" in t for t in texts)
+    assert texts[1].startswith("Die wichtigsten Gründe:\n• ")
+    assert texts[1].count("• ") == 2 and "das spricht für" in texts[1]
     assert all(len(t) <= 350 for t in texts)
     buttons = [b["title"] for m in dispatcher.messages for b in m.get("buttons") or []]
     assert "Rückruf vereinbaren" in buttons and "Frage stellen" in buttons
     slots = slot_events(events)
-    assert slots["recommendation"] in ("seminar", "workshop") and slots["phase"]
+    assert slots["recommendation"] in ("seminar", "workshop") and slots["phase"] == phase
+
+
+async def test_undecided_says_what_is_open_and_sets_no_phase(dispatcher, domain):
+    events = await ActionRecommend().run(dispatcher, make_tracker(slots={}), domain)
+    texts = [m["text"] for m in dispatcher.messages]
+    assert texts[0] == "Ein Format kann ich Ihnen noch nicht sicher empfehlen."
+    assert "Entscheidend ist vor allem: Was soll der Einstieg leisten" in texts[1]
+    assert not any("teils" in t or t.startswith("Die wichtigsten Gründe") for t in texts)
+    slots = slot_events(events)
+    assert slots["recommendation"] == "undecided" and slots["phase"] is None
+
+
+async def test_early_starter_and_prerequisite_advice_are_sent(dispatcher, domain):
+    await ActionRecommend().run(dispatcher, make_tracker(slots={**CRITERIA, "platform_knowledge": False}), domain)
+    texts = [m["text"] for m in dispatcher.messages]
+    assert any("Anwenderkenntnisse" in t and "Inhouse-Seminar" in t for t in texts)
+    assert any("learning by doing" in t for t in texts)
+
+
+async def test_contact_data_typed_before_consent_fills_the_form_after_consent(dispatcher, domain):
+    from tests.support.trackers import make_tracker as _make
+
+    earlier = [{"event": "user", "text": "Hallo, ich bin Jana Roth von der Roth Haustechnik GmbH, "
+                                          "erreichbar unter 0171 2345678.", "parse_data": {}},
+               {"event": "bot", "text": "…"}]
+    tracker = _make("ja, einverstanden", "affirm", active_loop="contact_form", requested_slot="consent",
+                    events=earlier + [{"event": "user", "text": "ja, einverstanden", "parse_data": {}}])
+    from actions.forms import ValidateContactForm
+
+    events = {e["name"]: e["value"] for e in await ValidateContactForm().run(dispatcher, tracker, domain)
+              if e.get("event") == "slot"}
+    assert events["consent"] is True
+    assert events["contact_name"] == "Jana Roth"
+    assert events["company"] == "Roth Haustechnik GmbH"
+    assert events["phone"] == "+491712345678"
+    assert events["requested_slot"] == "email"  # only what is still missing is asked
+
+
+async def test_no_consent_reads_nothing_personal(dispatcher, domain):
+    from tests.support.trackers import make_tracker as _make
+
+    earlier = [{"event": "user", "text": "Ich bin Jana Roth, jana@roth.de", "parse_data": {}}]
+    tracker = _make("nein", "deny", active_loop="contact_form", requested_slot="consent",
+                    events=earlier + [{"event": "user", "text": "nein", "parse_data": {}}])
+    from actions.forms import ValidateContactForm
+
+    events = {e["name"]: e["value"] for e in await ValidateContactForm().run(dispatcher, tracker, domain)
+              if e.get("event") == "slot"}
+    assert events["consent"] is False
+    assert not {"contact_name", "email", "phone", "company"} & {k for k, v in events.items() if v}
+
+
+async def test_one_answer_with_name_mail_and_phone_fills_three_fields(dispatcher, domain):
+    from tests.support.trackers import make_tracker as _make
+
+    tracker = _make("Max Muster, max@muster.de, 0171 7654321", "inform", active_loop="contact_form",
+                    requested_slot="contact_name", slots={"consent": True})
+    from actions.forms import ValidateContactForm
+
+    events = {e["name"]: e["value"] for e in await ValidateContactForm().run(dispatcher, tracker, domain)
+              if e.get("event") == "slot"}
+    assert events["contact_name"] == "Max Muster"
+    assert events["email"] == "max@muster.de"
+    assert events["phone"] == "+491717654321"

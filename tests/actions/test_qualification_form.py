@@ -1,4 +1,5 @@
-"""ValidateQualificationForm: typed slots from buttons and free German text, unknowns, misses, corrections."""
+"""ValidateQualificationForm: typed slots from buttons and free German text, every fact of a message, unknowns,
+misses, corrections, questions that apply only sometimes."""
 from __future__ import annotations
 
 import pytest
@@ -22,8 +23,9 @@ async def run_form(tracker, dispatcher, domain):
         ("participants", "/inform", "inform", [{"entity": "choice", "value": "4"}], 4.0),
         ("multiple_functions", "Marketing und Vertrieb", "inform", [], True),
         ("multiple_functions", "nein, alle aus dem Vertrieb", "deny", [], False),
-        ("focus", "/inform", "inform", [{"entity": "choice", "value": "strategy"}], "strategy"),
-        ("focus", "wir wollen eine Social Media Strategie entwickeln", "inform", [], "strategy"),
+        ("goals", "/inform", "inform", [{"entity": "choice", "value": "strategy"}], ["strategy"]),
+        ("goals", "wir wollen eine Social Media Strategie entwickeln", "inform", [], ["strategy"]),
+        ("goals", "Überblick, und dann gern konkrete nächste Schritte", "inform", [], ["overview", "next_steps"]),
         ("specific_approach", "eher nicht", "deny", [], False),
         ("specific_approach", "ja, gern auf unsere Branche zugeschnitten", "affirm", [], True),
         ("experience", "haben schon ein bisschen auf Facebook gepostet", "inform", [], "first_steps"),
@@ -33,14 +35,30 @@ async def run_form(tracker, dispatcher, domain):
         ("cross_functional", "/inform", "inform", [{"entity": "choice", "value": "yes"}], True),
         ("platform_knowledge", "Facebook nutzen wir alle privat", "inform", [], True),
         ("platform_knowledge", "nein", "deny", [], False),
+        # negation has scope, and "nichts"/"niemand" are negations
+        ("platform_knowledge", "Nein, ehrlich gesagt kennt sich bei uns niemand mit Facebook oder Xing aus.",
+         "deny", [], False),
+        ("decision_made", "Nein, entschieden ist noch nichts.", "deny", [], False),
+        # the text wins over an intent guess of "unsure"
+        ("decision_made", "Nein, noch offen.", "unsure", [], False),
+        ("specific_approach", "Nein, das ist jetzt noch kein Thema für uns.", "unsure", [], False),
+        ("experience", "Ehrlich gesagt noch gar keine.", "unsure", [], "none"),
+        ("need_recognised", "ja, da kommen wir nicht mehr drumherum", "affirm", [], True),
+        ("strategy_exists", "nein, eine Strategie gibt es noch nicht", "deny", [], False),
+        ("strategy_parts", "/inform", "inform", [{"entity": "choice", "value": "all"}],
+         ["business_integration", "goals", "resources"]),
+        ("strategy_parts", "Ziele und ein Budget, mehr nicht", "inform", [], ["goals", "resources"]),
     ],
 )
 async def test_answers_become_typed_slots(requested, text, intent, entities, expected, dispatcher, domain):
+    slots = {"participants": 3.0} if requested != "participants" else {}
+    if requested == "strategy_parts":
+        slots["strategy_exists"] = True
     tracker = make_tracker(text, intent, entities=entities, active_loop=FORM, requested_slot=requested,
-                           slots={"participants": 3.0} if requested != "participants" else {})
+                           slots=slots)
     events = slot_events(await run_form(tracker, dispatcher, domain))
     assert events[requested] == expected
-    assert dispatcher.messages == []
+    assert [m for m in responses(dispatcher) if not str(m).startswith("Notiert")] == []
 
 
 async def test_single_person_skips_the_functional_areas_question(dispatcher, domain):
@@ -48,33 +66,33 @@ async def test_single_person_skips_the_functional_areas_question(dispatcher, dom
     events = slot_events(await run_form(tracker, dispatcher, domain))
     assert events["participants"] == 1.0
     assert events["multiple_functions"] is False
-    assert events["requested_slot"] == "focus"
+    assert events["requested_slot"] == "goals"
 
 
 @pytest.mark.parametrize("text,intent", [("jein", "unsure"), ("weiß ich nicht", "unsure")])
 async def test_dont_know_marks_the_criterion_unknown_and_moves_on(text, intent, dispatcher, domain):
     tracker = make_tracker(text, intent, active_loop=FORM, requested_slot="attitude_formed",
-                           slots={"participants": 1.0, "multiple_functions": False, "focus": "overview",
-                                  "specific_approach": False, "experience": "none"})
+                           slots={"participants": 3.0, "multiple_functions": True, "goals": ["overview"],
+                                  "specific_approach": True, "experience": "first_steps", "broaden": False})
     events = slot_events(await run_form(tracker, dispatcher, domain))
     assert events["unknown_criteria"] == ["attitude_formed"]
     assert events["requested_slot"] == "decision_made"
 
 
 async def test_first_miss_reasks_second_miss_skips(dispatcher, domain):
-    tracker = make_tracker("blubb", "nlu_fallback", 0.3, active_loop=FORM, requested_slot="focus",
+    tracker = make_tracker("blubb", "nlu_fallback", 0.3, active_loop=FORM, requested_slot="goals",
                            slots={"participants": 2.0, "multiple_functions": True})
     events = slot_events(await run_form(tracker, dispatcher, domain))
     assert events["failed_attempts"] == 1
     assert responses(dispatcher) == ["utter_not_understood_answer"]
-    assert events["requested_slot"] == "focus"
+    assert events["requested_slot"] == "goals"
 
-    again = make_tracker("blubb", "nlu_fallback", 0.3, active_loop=FORM, requested_slot="focus",
+    again = make_tracker("blubb", "nlu_fallback", 0.3, active_loop=FORM, requested_slot="goals",
                          slots={"participants": 2.0, "multiple_functions": True, "failed_attempts": 1})
     dispatcher.messages.clear()
     events = slot_events(await run_form(again, dispatcher, domain))
     assert responses(dispatcher) == ["utter_skip_question"]
-    assert "focus" in events["unknown_criteria"]
+    assert "goals" in events["unknown_criteria"]
     assert events["requested_slot"] == "specific_approach"
 
 
@@ -110,14 +128,120 @@ async def test_an_answer_wins_over_a_wrong_intent_guess(dispatcher, domain):
     "text,requested,slot,expected",
     [
         ("wir sind doch zu zehnt", "experience", "participants", 10.0),
-        ("nein, Facebook kennen wir schon", "cross_functional", "platform_knowledge", True),
+        ("nein, Facebook kennen wir doch", "cross_functional", "platform_knowledge", True),
+        ("Korrektur: wir haben doch schon erste Schritte gemacht", "cross_functional", "experience",
+         "first_steps"),
     ],
 )
 async def test_corrections_of_earlier_answers(text, requested, slot, expected, dispatcher, domain):
     tracker = make_tracker(text, "inform", active_loop=FORM, requested_slot=requested,
                            slots={"participants": 3.0, "multiple_functions": True, "platform_knowledge": False,
-                                  "focus": "overview", "specific_approach": True})
+                                  "goals": ["overview"], "specific_approach": True, "experience": "none"})
     events = slot_events(await run_form(tracker, dispatcher, domain))
     assert events[slot] == expected
-    assert responses(dispatcher) == ["utter_criteria_updated"]  # a correction is not a miss
+    said = responses(dispatcher)
+    assert len(said) == 1 and said[0].startswith("Danke, korrigiert:")  # says what changed; not a miss
     assert events.get(requested) is None  # the asked question is not answered by the correction
+
+
+async def test_one_message_answers_every_question_it_can_and_says_what_it_noted(dispatcher, domain):
+    text = ("Wir sind 4 Leute aus Marketing und Vertrieb, haben schon etwas auf LinkedIn gemacht und wollen "
+            "jetzt eine Strategie")
+    tracker = make_tracker(text, "inform", active_loop=FORM, requested_slot="participants")
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events["participants"] == 4.0
+    assert events["multiple_functions"] is True
+    assert events["departments"] == ["Marketing", "Vertrieb"]
+    assert events["goals"] == ["strategy"]
+    assert events["experience"] == "first_steps"
+    assert events["platform_knowledge"] is True
+    assert "strategy_exists" not in events  # wanting a strategy is not having one
+    assert events["requested_slot"] == "specific_approach"  # the next question nobody answered yet
+    noted = [m for m in responses(dispatcher) if str(m).startswith("Notiert")]
+    assert len(noted) == 1 and "4 Personen aus Marketing und Vertrieb" in noted[0]
+
+
+async def test_restating_an_answer_is_no_correction(dispatcher, domain):
+    tracker = make_tracker("Wir sind beide die Geschäftsführung, also eigentlich nein.", "deny",
+                           active_loop=FORM, requested_slot="multiple_functions", slots={"participants": 2.0})
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events["multiple_functions"] is False
+    assert not any(str(m).startswith("Danke, korrigiert") for m in responses(dispatcher))
+    assert "participants" not in events
+
+
+async def test_a_fact_in_passing_is_not_a_miss(dispatcher, domain):
+    tracker = make_tracker("Übrigens haben wir schon Grundkenntnisse.", "inform", active_loop=FORM,
+                           requested_slot="goals", slots={"participants": 2.0, "multiple_functions": True})
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events["experience"] == "basic"
+    assert "utter_not_understood_answer" not in responses(dispatcher)
+    assert events["requested_slot"] == "goals"
+
+
+@pytest.mark.parametrize("experience,next_slot", [("first_steps", "broaden"), ("none", "attitude_formed"),
+                                                   ("basic", "attitude_formed")])
+async def test_broader_is_asked_only_after_first_steps(experience, next_slot, dispatcher, domain):
+    tracker = make_tracker("/inform", "inform", entities=[{"entity": "choice", "value": experience}],
+                           active_loop=FORM, requested_slot="experience",
+                           slots={"participants": 2.0, "multiple_functions": True, "goals": ["overview"],
+                                  "specific_approach": False})
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events["requested_slot"] == next_slot
+
+
+@pytest.mark.parametrize("answer,next_slot", [("yes", "strategy_parts"), ("no", None), ("unknown", None)])
+async def test_strategy_parts_only_when_there_is_a_strategy(answer, next_slot, dispatcher, domain):
+    answered = {"participants": 2.0, "multiple_functions": True, "goals": ["overview"], "specific_approach": False,
+                "experience": "basic", "attitude_formed": True, "decision_made": True, "need_recognised": True,
+                "cross_functional": True, "platform_knowledge": True}
+    tracker = make_tracker("/inform", "inform", entities=[{"entity": "choice", "value": answer}],
+                           active_loop=FORM, requested_slot="strategy_exists", slots=answered)
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events["requested_slot"] == next_slot
+
+
+async def test_the_opening_message_fills_what_it_states_when_the_form_starts(dispatcher, domain):
+    tracker = make_tracker("Wir sind zu dritt aus dem Vertrieb und suchen das passende Format.",
+                           "request_recommendation", active_loop=None, requested_slot=None)
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events["participants"] == 3.0
+    assert events["departments"] == ["Vertrieb"]
+    assert events["multiple_functions"] is False  # all three from one area
+    assert events["requested_slot"] == "goals"
+
+
+async def test_questions_that_cannot_change_the_format_are_not_asked_and_that_is_said(dispatcher, domain):
+    answered = {"participants": 5.0, "multiple_functions": True, "goals": ["strategy", "next_steps"],
+                "specific_approach": True}
+    tracker = make_tracker("/inform", "inform", entities=[{"entity": "choice", "value": "basic"}],
+                           active_loop=FORM, requested_slot="experience", slots=answered)
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events["experience"] == "basic"
+    assert events["settled_early"] is True
+    assert "utter_format_settled" in responses(dispatcher)
+    # decision, need, cross-functional can no longer flip a workshop; attitude (phase basics) still comes
+    assert events["requested_slot"] == "attitude_formed"
+    later = make_tracker("ja", "affirm", active_loop=FORM, requested_slot="attitude_formed",
+                         slots={**answered, "experience": "basic", "settled_early": True})
+    dispatcher.messages.clear()
+    events = slot_events(await run_form(later, dispatcher, domain))
+    assert events["requested_slot"] == "platform_knowledge"
+    assert "utter_format_settled" not in responses(dispatcher)
+
+
+async def test_an_open_outcome_asks_on(dispatcher, domain):
+    answered = {"participants": 2.0, "multiple_functions": False, "goals": ["overview"]}
+    tracker = make_tracker("/inform", "inform", entities=[{"entity": "choice", "value": "yes"}],
+                           active_loop=FORM, requested_slot="specific_approach", slots=answered)
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert "settled_early" not in events
+    assert events["requested_slot"] == "experience"
+
+
+async def test_the_opening_message_is_read_when_rasa_validates_it_with_the_loop_already_active(dispatcher, domain):
+    tracker = make_tracker("Hallo! Wir sind zu dritt aus dem Vertrieb. Welches Format passt?",
+                           "request_recommendation", active_loop=FORM, requested_slot=None)
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events["participants"] == 3.0
+    assert events["requested_slot"] == "goals"

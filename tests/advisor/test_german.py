@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.criteria import EXPERIENCE_VALUES, FOCUS_VALUES
+from advisor.criteria import EXPERIENCE_VALUES, GOAL_VALUES
 from advisor.german import (
     normalize,
     parse_departments,
@@ -17,6 +17,7 @@ from advisor.german import (
     parse_yes_no,
     tokenize,
 )
+from advisor.german.facts import read_facts
 
 # ---------------------------------------------------------------------------
 # normalize
@@ -388,6 +389,7 @@ PARSERS = [
     (parse_departments, (list,)),
     (parse_platforms, (list,)),
     (normalize, (str,)),
+    (read_facts, (dict,)),
 ]
 
 
@@ -404,7 +406,7 @@ def test_non_string_input_is_unknown(
     parser: object, types: tuple[type, ...], value: object
 ) -> None:
     result = parser(value)  # type: ignore[operator]
-    assert result in (None, [], "")
+    assert result in (None, [], "", {})
 
 
 HOSTILE_EXPECTED = [
@@ -426,5 +428,5 @@ def test_hostile_input_is_unknown(parser: object, text: str, expected: object) -
 
 
 def test_value_sets_match_interface() -> None:
-    assert FOCUS_VALUES == ("overview", "relevance", "next_steps", "strategy")
+    assert GOAL_VALUES == ("overview", "relevance", "next_steps", "strategy")
     assert EXPERIENCE_VALUES == ("none", "first_steps", "basic")

@@ -178,14 +178,13 @@ def test_qualification_callback_reload_and_lead_in_the_browser(chat):
     chat.say("Welches Format passt zu uns?", "Wie viele Personen")
     assert chat.replies() == domain_buttons("utter_ask_participants")
     chat.say("wir sind zu dritt", "Funktionsbereichen")
-    chat.tap("Ja, aus mehreren", "Vordergrund")
+    chat.tap("Ja, aus mehreren", "leisten")
     chat.say("Konkrete nächste Schritte", "Branche")
     chat.tap("Ja, firmenspezifisch", "Erfahrungen")
-    chat.say("erste Schritte haben wir schon getestet", "Haltung")
-    chat.tap("Ja", "Entscheidung")
-    chat.tap("Ja, ist entschieden", "funktionsübergreifend")
-    chat.say("ja", "Anwenderkenntnisse")
-    recommendation = chat.tap("Ja", "Wie möchten Sie weitermachen")
+    chat.say("erste Schritte haben wir schon getestet", "Haltung")  # the format is settled: fewer questions
+    chat.tap("Ja", "Anwenderkenntnisse")
+    chat.say("ja", "Social-Media-Strategie")
+    recommendation = chat.tap("Nein, noch nicht", "Wie möchten Sie weitermachen")
     assert "Meine Empfehlung" in recommendation and "Workshop" in recommendation
 
     # callback with consent and contact data
@@ -225,7 +224,7 @@ def test_qualification_callback_reload_and_lead_in_the_browser(chat):
     page.evaluate("""() => {
         const box = document.querySelector('.rw-messages-container');
         const from = Array.from(box.querySelectorAll('.rw-response'))
-            .find(e => e.innerText.includes('Vielen Dank,'));
+            .find(e => e.innerText.includes('Vielen Dank!'));
         if (from) box.scrollTop += from.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
     }""")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

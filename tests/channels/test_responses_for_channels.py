@@ -33,6 +33,7 @@ PLACEHOLDERS = {
     "email": "maria.musterfrau@musterfirma-beispiel.de",
     "phone": "+49 171 2345678",
     "preferred_contact": "vormittags per Telefon",
+    "consultant_name": "Prof. Dr. Annemarie Beispiel-Mustermann",  # a long name: the texts must still fit
 }
 # sentences that only make sense next to the buttons
 POINTS_AT_BUTTONS = re.compile(r"\b(button|buttons|schaltfläche|klicken|tippen sie|unten|oben)\b", re.I)

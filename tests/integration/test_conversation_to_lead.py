@@ -8,11 +8,9 @@ import sqlite3
 import subprocess
 import sys
 
+from advisor.criteria import NAMES as CRITERIA
 from tests.support import ROOT
 from tests.support.chat import RestChat
-
-CRITERIA = ("participants", "multiple_functions", "specific_approach", "focus", "experience",
-            "attitude_formed", "decision_made", "cross_functional", "platform_knowledge")
 
 
 def buttons(messages):
@@ -37,16 +35,17 @@ def test_from_greeting_to_confirmed_lead(stack, mailbox):
     assert "Wie viele Personen" in chat.texts(start)
     assert "Nur ich" in buttons(start)
     assert "Funktionsbereichen" in chat.texts(chat.say("wir sind zu dritt"))
-    assert "Vordergrund" in chat.texts(chat.say("aus Marketing und Vertrieb"))
+    assert "leisten" in chat.texts(chat.say("aus Marketing und Vertrieb"))
     assert "zugeschnitten" in chat.texts(chat.say("wir wollen eine Strategie entwickeln"))
-    assert "Erfahrungen" in chat.texts(chat.say('/inform{"choice": "yes"}'))
-    assert "Haltung" in chat.texts(chat.say("haben schon ein bisschen auf Facebook gepostet"))
-    assert "Entscheidung" in chat.texts(chat.say("ja"))
-    assert "funktionsübergreifend" in chat.texts(chat.say("ja, die Notwendigkeit ist erkannt"))
-    assert "Anwenderkenntnisse" in chat.texts(chat.say("ja"))
-    result = chat.say("ja, Facebook und Xing kennen wir")
+    settled = chat.texts(chat.say('/inform{"choice": "yes"}'))
+    assert "eindeutig" in settled and "Erfahrungen" in settled  # the format cannot flip: fewer questions
+    typed = chat.texts(chat.say("haben schon ein bisschen auf Facebook gepostet"))
+    assert "Notiert: erste Schritte gemacht, Anwenderkenntnisse sind da." in typed and "Haltung" in typed
+    assert "Anwenderkenntnisse" not in chat.texts(chat.say("ja")).split("Notiert")[0]  # not asked again
+    result = chat.say("nein, eine Strategie haben wir noch nicht")
     text = chat.texts(result)
-    assert "Workshop" in text and "Gründe" in text and "Frühstarter" in text and "Strategiephase" in text
+    assert "Workshop" in text and "Gründe" in text and "learning by doing" in text and "Strategiephase" in text
+    assert "operativen" not in text  # no strategy: never the operative phase
     assert {"Rückruf vereinbaren", "Mehr zum Workshop", "Frage stellen"} <= set(buttons(result))
 
     consent = chat.say("/request_callback")
@@ -61,7 +60,7 @@ def test_from_greeting_to_confirmed_lead(stack, mailbox):
     summary = chat.texts(chat.say("am liebsten vormittags"))
     assert "Anna Müller" in summary and "+491712345678" in summary and "Stimmt alles?" in summary
     done = chat.texts(chat.say("ja"))
-    assert "Vielen Dank, Anna Müller" in done
+    assert "Vielen Dank!" in done and "Anna Müller" not in done  # no thanks with the full name
 
     rows = lead_row(stack, chat.sender)
     assert len(rows) == 1
@@ -71,10 +70,12 @@ def test_from_greeting_to_confirmed_lead(stack, mailbox):
     assert lead["recommendation"] == "workshop" and lead["phase"] == "strategy" and lead["channel"] == "rest"
     criteria = json.loads(lead["criteria"])
     assert {k: criteria[k] for k in CRITERIA} == {
-        "participants": 3.0, "multiple_functions": True, "specific_approach": True, "focus": "strategy",
-        "experience": "first_steps", "attitude_formed": True, "decision_made": True, "cross_functional": True,
-        "platform_knowledge": True}
-    assert len(json.loads(lead["reasons"])) >= 5
+        "participants": 3.0, "multiple_functions": True, "goals": ["strategy"], "specific_approach": True,
+        "experience": "first_steps", "broaden": None, "attitude_formed": True, "decision_made": None,
+        "need_recognised": None, "cross_functional": None, "platform_knowledge": True, "strategy_exists": False,
+        "strategy_parts": None}
+    assert criteria["departments"] == ["Marketing", "Vertrieb"]
+    assert len(json.loads(lead["reasons"])) >= 3
     assert lead["consent_at"] and lead["consent_version"]
 
     briefs = mailbox.wait_for(lambda m: "Anna Müller" in m.get_content())
@@ -95,7 +96,7 @@ def test_from_greeting_to_confirmed_lead(stack, mailbox):
     exported = [e for e in json.loads(out.stdout) if e["conversation_id"] == chat.sender]
     assert len(exported) == 1
     assert exported[0]["email"] == "Anna.Mueller@baeckerei-schulze.de"
-    assert exported[0]["recommendation"] == "workshop" and exported[0]["criteria"]["focus"] == "strategy"
+    assert exported[0]["recommendation"] == "workshop" and exported[0]["criteria"]["goals"] == ["strategy"]
 
 
 def test_refused_consent_leaves_no_personal_data(stack):

@@ -73,6 +73,39 @@ def test_show_by_id_and_conversation(two_leads):
         assert "Gesprächsvorbereitung: Erika Mustermann" in out and "email   pending" in out
 
 
+def test_show_and_contact_list_the_persons_conversations(repo, two_leads, lead_kwargs):
+    a, _ = two_leads
+    later = repo.save_lead("conv-c", **lead_kwargs(contact={"email": "ERIKA@muster.de"}, recommendation="seminar",
+                                                    consent_version="2026-12-v2"))
+    code, out = run("show", "conv-c")
+    assert code == 0
+    assert f"Contact {a.contact_id}: ERIKA@muster.de – Erika Mustermann (Muster GmbH), 2 conversation(s)" in out
+    lines = [line for line in out.splitlines() if " lead " in line]
+    assert "conv-a" in lines[0] and "format=workshop" in lines[0] and "(2026-11-v1)" in lines[0]
+    assert lines[1].startswith(" * lead") and "conv-c" in lines[1] and "(2026-12-v2)" in lines[1]
+    assert "Subject: Aktualisierung: Gesprächsvorbereitung" in out and "FRÜHERE GESPRÄCHE" in out
+
+    code, out = run("show", "conv-b")
+    assert code == 0 and "1 conversation(s)" in out and "Aktualisierung" not in out
+
+    for ident in ("Erika@Muster.DE", str(later.contact_id)):
+        code, out = run("contact", ident)
+        assert code == 0 and "2 conversation(s)" in out and "format=seminar" in out
+        assert '  participants: 4' in out
+    assert run("contact", "nobody@firma.de")[0] == 1
+
+    code, out = run("contacts")
+    assert code == 0 and out.strip().endswith("2 contact(s)")
+    erika = next(line for line in out.splitlines() if "erika@muster.de" in line.lower())
+    assert erika.split()[3] == "2"  # conversations
+
+    assert run("delete", "--conversation", "conv-a")[0] == 0
+    assert "1 conversation(s)" in run("contact", "erika@muster.de")[1]
+    assert run("delete", "--conversation", "conv-c")[0] == 0
+    assert run("contact", "erika@muster.de")[0] == 1
+    assert run("contacts")[1].strip().endswith("1 contact(s)")
+
+
 def test_show_unknown_is_not_found(two_leads, capsys):
     assert run("show", "999")[0] == 1
     assert run("show", "conv-unknown")[0] == 1
@@ -87,7 +120,7 @@ def test_export_json(two_leads):
                 "criteria", "consent_at", "channel", "created_at"):
         assert key in data[0]
     assert data[1]["phone"] == "+41446681800" and data[1]["channel"] == "telegram"
-    assert data[0]["criteria"]["focus"] == "strategy"
+    assert data[0]["criteria"]["goals"] == ["strategy"]
 
 
 def test_export_csv_is_flat_and_formula_safe(two_leads, tmp_path):

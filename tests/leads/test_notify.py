@@ -16,6 +16,11 @@ UTC = dt.timezone.utc
 SECRETS = ("Erika", "Mustermann", "erika@muster.de", "1234567", "Muster GmbH")
 
 
+SEMINAR_ONE = {"participants": 1, "goals": ["overview"], "specific_approach": False, "experience": "none",
+               "attitude_formed": False, "decision_made": False, "cross_functional": False,
+               "platform_knowledge": True, "departments": []}
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request, tmp_path):
     if request.param == "sqlite":
@@ -151,7 +156,8 @@ def test_updated_lead_is_sent_again_unchanged_is_not(repo, smtp_settings, smtp_s
     repo.save_lead("conv-1", **lead_kwargs())
     process_outbox(repo, smtp_settings)
     assert len(smtp_sink.messages) == 1
-    repo.save_lead("conv-1", **lead_kwargs(recommendation="seminar", phase="information"))
+    # the answers change (the brief is computed from them), and with them the recommendation
+    repo.save_lead("conv-1", **lead_kwargs(criteria=SEMINAR_ONE, recommendation="seminar", phase="information"))
     process_outbox(repo, smtp_settings)
     subjects = [m["Subject"] for m in smtp_sink.parsed()]
     assert len(subjects) == 2 and subjects[1].startswith("Aktualisiert: ")
@@ -160,7 +166,9 @@ def test_updated_lead_is_sent_again_unchanged_is_not(repo, smtp_settings, smtp_s
 
 def test_superseded_version_is_not_sent(repo, smtp_settings, smtp_sink, lead_kwargs):
     repo.save_lead("conv-1", **lead_kwargs())
-    repo.save_lead("conv-1", **lead_kwargs(phase="operations"))
+    operations = {**lead_kwargs()["criteria"], "experience": "basic", "strategy_exists": True,
+                  "strategy_parts": ["business_integration", "goals", "resources"]}
+    repo.save_lead("conv-1", **lead_kwargs(criteria=operations, phase="operations"))
     assert process_outbox(repo, smtp_settings)["sent"] == 1
     assert "Operative Phase" in smtp_sink.parsed()[0].get_content()
 
@@ -309,23 +317,128 @@ async def test_outbox_worker_async_loop(repo, smtp_settings, smtp_sink, lead_kwa
 # --------------------------------------------------------------------------- brief
 
 
-def test_brief_is_german_and_complete(repo, lead_kwargs):
-    lead = repo.save_lead("conv-b", **lead_kwargs(criteria={
-        "participants": 1, "multiple_functions": None, "specific_approach": False, "focus": "overview",
-        "experience": "none", "attitude_formed": False, "decision_made": None, "cross_functional": False,
-        "platform_knowledge": False, "departments": []}, recommendation="seminar", phase="information"))
+def brief_sections(body: str) -> dict[str, list[str]]:
+    """The brief's sections (upper-case headings) with their lines, indentation stripped."""
+    sections: dict[str, list[str]] = {"": []}
+    current = ""
+    for line in body.splitlines():
+        if line and line == line.upper() and not line.startswith(" ") and any(ch.isalpha() for ch in line):
+            current = line
+            sections[current] = []
+        elif line.strip():
+            sections[current].append(line.strip())
+    return sections
+
+
+def test_brief_one_person_open_seminar_field_by_field(repo, lead_kwargs):
+    lead = repo.save_lead("conv-b", **lead_kwargs(criteria=SEMINAR_ONE, recommendation="seminar",
+                                                  phase="information", open_questions=[]))
     subject, body = build_brief(lead)
-    assert subject.startswith("Gesprächsvorbereitung: Erika Mustermann")
-    for expected in ("Erika Mustermann", "Muster GmbH", "erika@muster.de", "+49 171 1234567",
-                     "Dienstag vormittags", "Website-Chat", "1 Person (Einzelperson)",
-                     "Überblick über Chancen, Risiken, Tools und Methoden", "Noch keine Kompetenz",
-                     "Seminar", "Informationsphase", "Mehrere Personen aus verschiedenen Funktionsbereichen",
-                     "Wunschtermin und Ort abstimmen", "20.11.2026", "2026-11-v1", "IM GESPRÄCH ZU KLÄREN",
-                     "Ist die Entscheidung über die Nutzung gefallen"):
-        assert expected in body, expected
-    for slot in ("participants", "multiple_functions", "specific_approach", "attitude_formed", "decision_made",
-                 "cross_functional", "platform_knowledge", "first_steps", "next_steps", "None", "True", "False"):
-        assert slot not in body, slot
+    assert subject == "Gesprächsvorbereitung: Erika Mustermann (Muster GmbH) – Empfehlung: offenes Seminar"
+    s = brief_sections(body)
+    assert s["KURZ"] == [
+        "Wer:   Erika Mustermann, Muster GmbH – 1 Person (Einzelperson)",
+        "Was:   Offenes Seminar (extern, für Einzelpersonen); Punkte Seminar : Workshop = 12 : 0",
+        "Phase: Informationsphase – Grundlagen (Chancen und Risiken, Tools und Methoden) fehlen noch.",
+    ]
+    assert s["KONTAKT"][:4] == ["Name:           Erika Mustermann", "Unternehmen:    Muster GmbH",
+                                "E-Mail:         erika@muster.de", "Telefon:        +49 171 1234567"]
+    assert "Chat über:      Website-Chat" in s["KONTAKT"]
+    assert s["WAS GEWÜNSCHT IST"] == ["- Überblick über Chancen, Risiken, Tools und Methoden"]
+    assert s["EMPFEHLUNG"] == [
+        "Format:   Seminar",
+        "Variante: Offenes Seminar (extern, für Einzelpersonen)",
+        "Punkte:   Seminar 12 : Workshop 0",
+        "Phase:    Informationsphase (Überblick über Chancen, Risiken, Tools und Methoden)",
+        "Warum:    Informationsphase: Grundlagen (Chancen und Risiken, Tools und Methoden) fehlen noch.",
+    ]
+    reasons = s["GRÜNDE (STÄRKSTE ZUERST)"]
+    assert reasons[0] == "1. Im Unternehmen gibt es weder Kompetenz noch eine Einstellung/Einschätzung des Themas. → Seminar"
+    assert reasons[1].startswith("S5, Gewicht 3; Methode: „im Unternehmen noch keine Kompetenz und keine Einstellung")
+    assert reasons[2] == "2. Interessent steigt als Einzelperson ein. → Seminar"
+    assert [line.split(".")[0] for line in reasons[::2]] == ["1", "2", "3", "4", "5"]
+    assert s["ANTWORTEN IM CHAT"][:3] == [
+        "- Wie viele Personen sollen teilnehmen? 1 Person (Einzelperson)",
+        "- Was soll der Einstieg leisten? Überblick über Chancen, Risiken, Tools und Methoden",
+        "- Branchen- oder firmenspezifischer Einstieg gewünscht? Nein",
+    ]
+    assert "- Vorhandene Erfahrung mit Social Media: Noch keine Kompetenz im Unternehmen" in s["ANTWORTEN IM CHAT"]
+    # unknowns once, for the consultant (no "Sie"); the question for several functions does not apply
+    assert s["IM GESPRÄCH ZU KLÄREN"] == [
+        "- Offen: Ist erkannt, dass man Social Media nutzen oder sich fundiert damit befassen muss?",
+        "- Offen: Gibt es schon eine Social-Media-Strategie?",
+    ]
+    assert s["EINWILLIGUNG"][1] == "Version des Einwilligungstextes: 2026-11-v1"
+    assert "20.11.2026" in s["EINWILLIGUNG"][0]
+    for word in ("participants", "goals", "overview", "None", "True", "False", " Sie ", "Ihre", "Wünschen"):
+        assert word not in body, word
+
+
+def test_brief_team_workshop_user_knowledge_first_early_starter(repo, lead_kwargs):
+    criteria = {"participants": 4, "multiple_functions": True, "goals": ["strategy", "next_steps"],
+                "specific_approach": True, "experience": "first_steps", "broaden": True, "platform_knowledge": False,
+                "strategy_exists": True, "strategy_parts": ["goals"], "departments": ["Marketing", "Vertrieb"]}
+    lead = repo.save_lead("conv-w", **lead_kwargs(criteria=criteria))
+    subject, body = build_brief(lead)
+    assert subject.endswith("– Empfehlung: Workshop (Anwenderkenntnisse zuerst)")
+    s = brief_sections(body)
+    assert s["KURZ"][0] == "Wer:   Erika Mustermann, Muster GmbH – 4 Personen aus mehreren Funktionsbereichen " \
+                           "(Marketing, Vertrieb)"
+    assert s["KURZ"][1] == "Was:   Workshop als Ziel – vorher Anwenderkenntnisse aufbauen; Punkte Seminar : " \
+                           "Workshop = 0 : 11"
+    assert s["EMPFEHLUNG"][:2] == ["Format:   Workshop", "Variante: Workshop als Ziel – vorher Anwenderkenntnisse aufbauen"]
+    assert "Fehlende Strategie-Bausteine: Business Integration, Ressourcen" in s["EMPFEHLUNG"]
+    assert ("Voraussetzung: Anwenderkenntnisse fehlen: vor dem Workshop ein Inhouse-Seminar oder eigene Nutzung "
+            "der Plattformen durch das Team.") in s["EMPFEHLUNG"]
+    assert any(line.startswith("Frühstarter (learning by doing): Rat der Methode") for line in s["EMPFEHLUNG"])
+    reasons = s["GRÜNDE (STÄRKSTE ZUERST)"]
+    assert reasons[0] == "1. Eine Social-Media-Strategie soll entwickelt werden. → Workshop"
+    assert reasons[2] == "2. Interessent steigt zu viert aus mehreren Funktionsbereichen ein. → Workshop"
+    assert "- Was soll der Einstieg leisten? Der Einstieg soll direkt zu konkreten nächsten Schritten führen; " \
+           "Eine Social-Media-Strategie entwickeln" in s["ANTWORTEN IM CHAT"]
+    assert "- Welche Funktionsbereiche? Marketing, Vertrieb" in s["ANTWORTEN IM CHAT"]
+    assert "- Was die bestehende Strategie schon festlegt: Ziele und Zielsysteme zur Erfolgsmessung" \
+        in s["ANTWORTEN IM CHAT"]
+    call = s["IM GESPRÄCH ZU KLÄREN"]
+    assert "- Anwenderkenntnisse vor dem Workshop aufbauen: per Seminar oder durch eigene Nutzung der Plattformen?" \
+        in call
+    assert call[-1] == "- Wunschtermin und Ort abstimmen"
+    assert len(call) == len(set(call))
+
+
+def test_brief_in_house_seminar_for_a_group(repo, lead_kwargs):
+    criteria = {"participants": 7, "multiple_functions": True, "goals": ["relevance"], "decision_made": False,
+                "experience": "none", "attitude_formed": False, "platform_knowledge": True,
+                "departments": ["Vertrieb", "Personal"]}
+    lead = repo.save_lead("conv-i", **lead_kwargs(criteria=criteria, recommendation="seminar", phase="information"))
+    s = brief_sections(build_brief(lead)[1])
+    assert s["EMPFEHLUNG"][:3] == ["Format:   Seminar", "Variante: Inhouse-Seminar für die Gruppe",
+                                   "Punkte:   Seminar 7 : Workshop 2"]
+    assert s["GRÜNDE (STÄRKSTE ZUERST)"][0] == ("1. Im Unternehmen gibt es weder Kompetenz noch eine "
+                                                 "Einstellung/Einschätzung des Themas. → Seminar")
+    assert "2. Interessent steigt zu siebt aus mehreren Funktionsbereichen ein. → Workshop" \
+        in s["GRÜNDE (STÄRKSTE ZUERST)"]
+
+
+def test_brief_undecided_names_what_decides_and_no_phase(repo, lead_kwargs):
+    lead = repo.save_lead("conv-u", **lead_kwargs(criteria={}, recommendation="undecided", phase=None,
+                                                  open_questions=[]))
+    subject, body = build_brief(lead)
+    assert subject.endswith("– Empfehlung: offen")
+    s = brief_sections(body)
+    assert s["KURZ"][1:] == [
+        "Was:   Noch offen – im Gespräch klären; Punkte Seminar : Workshop = 0 : 0",
+        "Phase: Nicht bewertet – ob die Grundlagen (Chancen und Risiken, Tools und Methoden) da sind, ist offen.",
+    ]
+    assert "Phase:    nicht bewertet" in s["EMPFEHLUNG"]
+    assert "Informationsphase" not in body
+    assert s["GRÜNDE (STÄRKSTE ZUERST)"] == ["- Keine: Die Antworten sprechen noch für kein Format."]
+    assert s["ANTWORTEN IM CHAT"] == ["- Keine Frage beantwortet."]
+    call = s["IM GESPRÄCH ZU KLÄREN"]
+    assert call[0] == "- Entscheidet das Format: Was soll der Einstieg leisten?"
+    assert "- Offen: Gibt es schon eine Social-Media-Strategie?" in call
+    assert not any("Was soll der Einstieg leisten" in line for line in call[1:])
+    assert "teils" not in body
 
 
 def test_brief_subject_is_one_short_line_for_hostile_names(repo, lead_kwargs):

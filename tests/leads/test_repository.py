@@ -195,14 +195,14 @@ class RepositoryContract:
             conversation_id,
             **lead_kwargs(contact={"name": value, "company": value, "preferred_contact": value},
                           channel=value[:50], reasons=[value], open_questions=[value],
-                          criteria={"focus": value, "departments": [value]}),
+                          criteria={"goals": [value], "departments": [value]}),
         )
         fresh = reopen(repo)
         stored = fresh.get_by_conversation(conversation_id)
         assert stored.id == lead.id
         assert stored.name == value and stored.company == value and stored.preferred_contact == value
         assert stored.reasons == [value] and stored.open_questions == [value]
-        assert stored.criteria["focus"] == value and stored.criteria["departments"] == [value]
+        assert stored.criteria["goals"] == [value] and stored.criteria["departments"] == [value]
         assert len(fresh.list_leads()) == 1  # no statement was smuggled in
         assert len(fresh.outbox_items()) == 1
 
@@ -439,4 +439,4 @@ class TestSqliteRepository(RepositoryContract):
             done = subprocess.run(alembic + args, cwd=tmp_path, capture_output=True, text=True, timeout=60)
             assert done.returncode == 0, done.stderr
         done = subprocess.run(alembic + ["current"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
-        assert "0001_initial (head)" in done.stdout
+        assert "0002_contacts (head)" in done.stdout

@@ -30,8 +30,8 @@ from tooling import runtime_config
 
 pytestmark = pytest.mark.integration
 
-CRITERIA = ("participants", "multiple_functions", "specific_approach", "focus", "experience",
-            "attitude_formed", "decision_made", "cross_functional", "platform_knowledge")
+CRITERIA = ("participants", "multiple_functions", "goals", "specific_approach", "experience",
+            "attitude_formed", "platform_knowledge", "strategy_exists")
 
 
 def inform(choice: str) -> str:
@@ -66,14 +66,12 @@ ALTERNATING = [
     ("Hallo", ["Assistent"]),
     ("Welches Format passt zu uns?", ["Wie viele Personen"]),
     ("wir sind zu dritt", ["Funktionsbereichen"]),
-    ("aus Marketing und Vertrieb", ["Vordergrund"]),
+    ("aus Marketing und Vertrieb", ["leisten"]),
     (inform("strategy"), ["zugeschnitten"]),
-    (inform("yes"), ["Erfahrungen"]),
-    ("haben schon ein bisschen auf Facebook gepostet", ["Haltung"]),
-    (inform("yes"), ["Entscheidung"]),
-    ("ja, die Notwendigkeit ist erkannt", ["funktionsübergreifend"]),
-    (inform("yes"), ["Anwenderkenntnisse"]),
-    ("ja, Facebook und Xing kennen wir", ["Workshop", "Gründe", "Strategiephase"]),
+    (inform("yes"), ["eindeutig", "Erfahrungen"]),
+    ("haben schon ein bisschen auf Facebook gepostet", ["Notiert", "Haltung"]),
+    (inform("yes"), ["Strategie"]),
+    ("nein, noch keine", ["Workshop", "Gründe", "Strategiephase"]),
     ("/request_callback", ["einverstanden", "datenschutz"]),
     (inform("yes"), ["heißen"]),
     ("Ich heiße Jana Krüger", ["Unternehmen"]),
@@ -81,7 +79,7 @@ ALTERNATING = [
     ("Jana.Krueger@Krueger-Werbetechnik.de", ["Telefonnummer"]),
     ("0171 2345678", ["Wann oder wie"]),
     (inform("vormittags"), ["Jana Krüger", "+491712345678", "Stimmt alles?"]),
-    (inform("yes"), ["Vielen Dank, Jana Krüger"]),
+    (inform("yes"), ["Vielen Dank!"]),
 ]
 
 
@@ -121,9 +119,9 @@ def test_conversation_alternating_between_replicas_ends_in_one_lead(production, 
     assert (lead["recommendation"], lead["phase"], lead["channel"]) == ("workshop", "strategy", "rest")
     criteria = as_json(lead["criteria"])
     assert {k: criteria[k] for k in CRITERIA} == {
-        "participants": 3.0, "multiple_functions": True, "specific_approach": True, "focus": "strategy",
-        "experience": "first_steps", "attitude_formed": True, "decision_made": True,
-        "cross_functional": True, "platform_knowledge": True}
+        "participants": 3.0, "multiple_functions": True, "goals": ["strategy"], "specific_approach": True,
+        "experience": "first_steps", "attitude_formed": True, "platform_knowledge": True,
+        "strategy_exists": False}
     assert {"Marketing", "Vertrieb"} <= set(criteria["departments"])
     assert lead["consent_at"] is not None and lead["consent_version"]
 
@@ -164,19 +162,18 @@ NAMES = ["Lena Vogel", "Tim Berger", "Sara Lang", "Jonas Hahn", "Mia Roth",
          "Paul Seidel", "Lea Kraus", "Finn Brandt", "Emma Jung", "Noah Wolf"]
 
 SEMINAR_FORM = [  # "nur ich" implies one functional area: that question is skipped
-    (inform("1"), "Vordergrund"), (inform("overview"), "zugeschnitten"), (inform("no"), "Erfahrungen"),
-    (inform("none"), "Haltung"), (inform("no"), "Entscheidung"), (inform("no"), "funktionsübergreifend"),
-    (inform("no"), "Anwenderkenntnisse"), (inform("no"), "Seminar"),
+    (inform("1"), "leisten"), (inform("overview"), "zugeschnitten"), (inform("no"), "Erfahrungen"),
+    (inform("none"), "Haltung"), (inform("no"), "Anwenderkenntnisse"), (inform("no"), "Strategie"),
+    (inform("no"), "Seminar"),
 ]
 
 
 def workshop_form(participants: str) -> list[tuple[str, str]]:
     return [
-        (inform(participants), "Funktionsbereichen"), (inform("yes"), "Vordergrund"),
+        (inform(participants), "Funktionsbereichen"), (inform("yes"), "leisten"),
         (inform("strategy"), "zugeschnitten"), (inform("yes"), "Erfahrungen"),
-        (inform("first_steps"), "Haltung"), (inform("yes"), "Entscheidung"),
-        (inform("yes"), "funktionsübergreifend"), (inform("yes"), "Anwenderkenntnisse"),
-        (inform("yes"), "Workshop"),
+        (inform("first_steps"), "Haltung"), (inform("yes"), "Anwenderkenntnisse"),
+        (inform("yes"), "Strategie"), (inform("no"), "Workshop"),
     ]
 
 
@@ -202,7 +199,7 @@ def converse(production: Production, i: int) -> dict:
     script = [("/request_recommendation", "Wie viele Personen"), *p["form"],
               ("/request_callback", "einverstanden"), (inform("yes"), "heißen"), (p["name"], "Unternehmen"),
               (p["company"], "E-Mail"), (p["email"], "Telefonnummer"), (inform("none"), "Wann oder wie"),
-              (inform("nachmittags"), "Stimmt alles?"), (inform("yes"), f"Vielen Dank, {p['name']}")]
+              (inform("nachmittags"), "Stimmt alles?"), (inform("yes"), "Vielen Dank!")]
     others = [n for n in NAMES if n != p["name"]]
     for turn, (message, expected) in enumerate(script):
         text = RestChat.texts(chats[(turn + i) % 2].say(message))  # start on A or B, then alternate

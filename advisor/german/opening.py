@@ -1,0 +1,70 @@
+"""Which way a message goes when it states facts about the prospect: into the qualification, or not.
+
+An intent classifier trained on short examples reads "Hallo! Wir möchten Social Media breiter angehen und
+suchen das passende Format." as a greeting and "Wir sind ein Team und wollen eine Strategie entwickeln. Passt
+da ein Workshop?" as a question about workshops. A person hears a prospect who says where they stand and
+wants to know what fits. ``route`` arbitrates: a message that states at least one criterion
+(``advisor.german.facts``) becomes
+
+* ``request_recommendation`` when it also asks what fits ("passt", "welches Format", "was empfehlen Sie",
+  "können Sie uns helfen");
+* ``request_callback`` when it asks to be called back (the facts are kept in the conversation);
+* ``inform`` when the intent was only a guess that carries no question of its own (greeting, fallback,
+  out of scope, a bare yes/no, thanks);
+
+and every other intent stays (a price question with a head count is still a price question).
+
+Pure Python: no Rasa import.
+"""
+from __future__ import annotations
+
+from advisor.criteria import NAMES
+from advisor.german.facts import read_facts
+from advisor.german.text import _has, _phrases, tokenize
+
+__all__ = ["route", "stated_criteria"]
+
+# intents that carry no request of their own: the facts are the message
+WEAK_INTENTS = frozenset({
+    "greet", "nlu_fallback", "out_of_scope", "affirm", "deny", "thank", "unsure", "inform", "ask_question",
+    "ask_capabilities",
+})
+# questions about the formats and the method: with facts and "what fits?" they ask for a recommendation
+FORMAT_QUESTION_INTENTS = frozenset({
+    "ask_seminar", "ask_workshop", "ask_seminar_workshop_difference", "ask_phase_strategy",
+    "ask_phase_information", "ask_phase_model", "ask_early_starter", "ask_consultant", "ask_capabilities",
+    "ask_question", "greet", "nlu_fallback", "out_of_scope", "inform", "request_recommendation", "faq",
+})
+_WHAT_FITS = _phrases(
+    "passt", "passen", "passend*", "geeignet*", "eignet", "eignen", "empfehl*", "welches format",
+    "welche* format*", "was ist besser", "besser geeignet", "das richtige", "richtige format", "helfen",
+    "hilfe", "unterstuetz*", "anbieten", "angebot", "in frage", "infrage", "sinnvoll*", "raten",
+    "ratschlag", "beraten", "sollten wir", "soll ich", "sollen wir", "fragen uns", "frage mich",
+    "ueberlegen", "herausfinden", "klaeren", "suchen",
+)
+
+
+_CALLBACK = _phrases("rueckruf*", "zurueckrufen", "zurueck rufen", "rufen sie mich", "ruf mich", "rufen mich",
+                     "ruft mich", "anrufen", "meldet sich", "melden sie sich", "kontaktier*")
+
+
+def stated_criteria(text: str) -> dict:
+    """The criteria a message states by itself (no question asked), without contact data."""
+    return {k: v for k, v in read_facts(text, None).items() if k in NAMES}
+
+
+def route(intent: str, text: str) -> str:
+    """The intent a message should be handled as (see module docstring)."""
+    if not isinstance(text, str) or not text.strip() or text.lstrip().startswith("/"):
+        return intent  # button payloads carry their own intent
+    if not stated_criteria(text):
+        return intent
+    tokens = tokenize(text)
+    if _has(tokens, _CALLBACK) and intent in WEAK_INTENTS | FORMAT_QUESTION_INTENTS:
+        return "request_callback"  # "… wir sind zu viert. Rufen Sie mich bitte zurück.": the wish comes first
+    asks_fit = _has(tokens, _WHAT_FITS)
+    if asks_fit and intent in FORMAT_QUESTION_INTENTS:
+        return "request_recommendation"
+    if intent in WEAK_INTENTS:
+        return "inform"
+    return intent

@@ -1,0 +1,168 @@
+"""advisor.german.facts / interpret: every fact of a message, negation scope, unknown from text only,
+corrections only with a changed value and a correction word. Sentences written for this test (the held-out
+set in tests/understanding is never used here)."""
+from __future__ import annotations
+
+import pytest
+
+from advisor.german.facts import UNKNOWN, read_facts
+from advisor.german.interpret import interpret_choice, read_message
+
+U = UNKNOWN
+
+# (text, asked, expected subset, fields that must NOT be present)
+CASES = [
+    # negation has scope: a platform named under "niemand"/"keiner" is no knowledge
+    ("Nein, ehrlich gesagt kennt sich bei uns niemand mit Facebook oder Xing aus.", "platform_knowledge",
+     {"platform_knowledge": False}, ()),
+    ("Keiner von uns ist auf LinkedIn unterwegs.", "platform_knowledge", {"platform_knowledge": False}, ()),
+    ("Instagram nutzen wir privat schon, Xing nicht.", "platform_knowledge", {"platform_knowledge": True}, ()),
+    ("Anwenderkenntnisse haben wir leider nicht.", "platform_knowledge", {"platform_knowledge": False}, ()),
+    ("Die Anwenderkenntnisse haben wir aber nicht. Passt dann eher ein Seminar?", None,
+     {"platform_knowledge": False}, ()),
+    # "nichts" / "noch offen" for a state: not reached
+    ("Nein, entschieden ist noch nichts.", "decision_made", {"decision_made": False}, ()),
+    ("Das ist bei uns noch offen.", "decision_made", {"decision_made": False}, ()),
+    ("Nein, noch offen.", "decision_made", {"decision_made": False}, ()),
+    ("Beschlossen ist es, wir machen das.", "decision_made", {"decision_made": True}, ()),
+    ("Die Chefin entscheidet das erst im Frühjahr.", "decision_made", {"decision_made": False}, ()),
+    # unknown only from the words
+    ("Puh, das kann ich nicht sagen.", "attitude_formed", {"attitude_formed": U}, ()),
+    ("jein", "cross_functional", {"cross_functional": U}, ()),
+    ("Weiß ich ehrlich gesagt nicht.", "strategy_exists", {"strategy_exists": U}, ()),
+    # experience
+    ("Ehrlich gesagt noch gar keine.", "experience", {"experience": "none"}, ()),
+    ("Wir haben ein bisschen auf Instagram rumprobiert.", "experience", {"experience": "first_steps"}, ()),
+    ("Grundkenntnisse sind vorhanden, wir posten regelmäßig.", "experience", {"experience": "basic"}, ()),
+    # wishes: "noch kein Thema" is a no
+    ("Nein, das ist jetzt noch kein Thema für uns.", "specific_approach", {"specific_approach": False}, ()),
+    ("Gern auf unsere Branche zugeschnitten, wir sind ein Pflegedienst.", "specific_approach",
+     {"specific_approach": True}, ()),
+    ("Ein allgemeiner Überblick reicht erstmal.", "specific_approach", {"specific_approach": False}, ()),
+    # several facts in one message
+    ("Wir sind zu dritt, aus Marketing und Vertrieb.", "participants",
+     {"participants": 3, "multiple_functions": True, "departments": ["Marketing", "Vertrieb"]}, ()),
+    ("Wir sind 4 Leute aus Marketing und Vertrieb, haben schon etwas auf LinkedIn gemacht und wollen jetzt "
+     "eine Strategie", "participants",
+     {"participants": 4, "multiple_functions": True, "experience": "first_steps", "platform_knowledge": True,
+      "goals": ["strategy"]}, ("strategy_exists",)),
+    ("Nur ich, aus der Geschäftsführung.", "participants", {"participants": 1, "multiple_functions": False}, ()),
+    ("Meine Kollegin und ich fragen uns, ob Social Media für unsere Kanzlei überhaupt relevant ist.", None,
+     {"participants": 2, "goals": ["relevance"]}, ()),  # an opening introduces who wants to start
+    ("Wir wollen einen Überblick und danach konkrete nächste Schritte.", "goals",
+     {"goals": ["overview", "next_steps"]}, ()),
+    # strategy: a goal is not an existing strategy; parts are read with negation
+    ("Wir möchten eine Social-Media-Strategie für unser Büro entwickeln.", None, {"goals": ["strategy"]},
+     ("strategy_exists",)),
+    ("Eine Strategie haben wir, mit Zielen und Budget, aber ohne Anbindung an den Vertrieb.", "strategy_exists",
+     {"strategy_exists": True, "strategy_parts": ["goals", "resources"]}, ()),
+    ("Nein, eine Strategie gibt es noch nicht.", "strategy_exists", {"strategy_exists": False},
+     ("strategy_parts",)),
+    ("Nichts davon.", "strategy_parts", {"strategy_parts": []}, ()),
+    # attitude: negative views are views
+    ("Unser Chef hält das für Zeitverschwendung.", "attitude_formed", {"attitude_formed": True}, ()),
+    ("Eine Meinung dazu haben wir noch nicht.", "attitude_formed", {"attitude_formed": False}, ()),
+    # need vs decision are different facts
+    ("Dass wir uns damit befassen müssen, ist klar – entschieden ist aber nichts.", None,
+     {"decision_made": False}, ()),
+    ("Uns ist klar, dass wir da nicht mehr drumherum kommen.", "need_recognised", {"need_recognised": True},
+     ()),
+    # cross-functional
+    ("Nur im Marketing, das reicht.", "cross_functional", {"cross_functional": False}, ()),
+    ("Ja, abteilungsübergreifend im ganzen Haus.", "cross_functional", {"cross_functional": True}, ()),
+    ("Nicht nur im Marketing, sondern im ganzen Unternehmen.", "cross_functional",
+     {"cross_functional": True}, ()),
+    # broaden
+    ("Ja, jetzt wollen wir das breiter aufstellen.", "broaden", {"broaden": True}, ()),
+    ("Erst einmal nicht, wir bleiben klein.", "broaden", {"broaden": False}, ()),
+    # bare answers count only for the asked field
+    ("ja", "decision_made", {"decision_made": True}, ("attitude_formed", "need_recognised")),
+    ("nee", "need_recognised", {"need_recognised": False}, ("decision_made",)),
+    ("ja", None, {}, ("decision_made", "need_recognised", "platform_knowledge")),
+    # no facts at all
+    ("Können Sie mir das genauer erklären?", "participants", {}, ("participants",)),
+    ("", "participants", {}, ("participants",)),
+]
+
+
+@pytest.mark.parametrize("text,asked,expected,absent", CASES)
+def test_read_facts(text, asked, expected, absent):
+    facts = read_facts(text, asked)
+    for name, value in expected.items():
+        assert name in facts, (name, facts)
+        got = facts[name]
+        if isinstance(value, list):
+            assert sorted(got) == sorted(value), (name, facts)
+        else:
+            assert got == value or got is value, (name, facts)
+    for name in absent:
+        assert name not in facts, (name, facts)
+    if not expected:
+        assert not {k: v for k, v in facts.items() if k in ("participants", "decision_made")}
+
+
+def test_a_company_size_is_not_a_participant_count():
+    facts = read_facts("Wir sind eine Kanzlei mit 15 Mitarbeitern, teilnehmen würden aber nur die beiden Partner.",
+                       "participants")
+    assert facts.get("participants") == 2
+
+
+# -- read_message: answers, added facts, corrections ----------------------------------------------------------
+def test_facts_in_passing_fill_open_criteria_only():
+    reading = read_message("Wir sind übrigens zu fünft und haben schon Grundkenntnisse.", "goals", None,
+                           {"participants": None, "experience": None})
+    assert reading.answer is None
+    assert reading.added == {"participants": 5, "experience": "basic"} or \
+        {k: reading.added[k] for k in ("participants", "experience")} == {"participants": 5, "experience": "basic"}
+    assert reading.corrected == {}
+
+
+def test_restating_an_answer_is_no_correction():
+    reading = read_message("Wir sind beide die Geschäftsführung, also eigentlich nein.", "multiple_functions",
+                           None, {"participants": 2.0})
+    assert reading.corrected == {}
+    assert reading.answer is False
+
+
+def test_eigentlich_alone_does_not_correct_a_different_value():
+    reading = read_message("Eigentlich sind wir zu dritt, kommen aber alle aus dem Vertrieb.", "multiple_functions",
+                           None, {"participants": 4.0})
+    assert "participants" not in reading.corrected
+    assert reading.answer is False
+
+
+def test_an_explicit_correction_changes_the_value_and_the_bare_no_belongs_to_it():
+    reading = read_message("Nein, Facebook kennen wir doch, privat.", "decision_made", None,
+                           {"platform_knowledge": False})
+    assert reading.corrected == {"platform_knowledge": True}
+    assert reading.answer is None
+
+
+def test_correction_of_the_head_count():
+    reading = read_message("Korrektur: wir sind doch zu zehnt.", "goals", None, {"participants": 4.0})
+    assert reading.corrected["participants"] == 10
+
+
+def test_unknown_in_passing_is_noted_as_unknown():
+    reading = read_message("Ob wir eine Strategie haben, weiß ich gar nicht.", "participants", None,
+                           {"strategy_exists": None})
+    assert reading.added.get("strategy_exists") is UNKNOWN
+
+
+@pytest.mark.parametrize("slot,choice,expected", [
+    ("participants", "4", 4.0), ("participants", "0", None), ("goals", "strategy", ["strategy"]),
+    ("goals", "nonsense", None), ("strategy_parts", "all", ["business_integration", "goals", "resources"]),
+    ("strategy_parts", "none", []), ("experience", "basic", "basic"), ("decision_made", "yes", True),
+    ("decision_made", "no", False), ("broaden", "unknown", UNKNOWN),
+])
+def test_button_choices(slot, choice, expected):
+    assert interpret_choice(slot, choice) == expected or interpret_choice(slot, choice) is expected
+
+
+def test_denying_what_the_question_takes_for_granted_corrects_it():
+    reading = read_message("Nein, eine Strategie haben wir doch noch gar nicht.", "strategy_parts", None,
+                           {"strategy_exists": True})
+    assert reading.corrected == {"strategy_exists": False}
+    assert reading.answer is None
+    plain = read_message("Ziele und Budget, mehr nicht.", "strategy_parts", None, {"strategy_exists": True})
+    assert plain.corrected == {} and sorted(plain.answer) == ["goals", "resources"]
