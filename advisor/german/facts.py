@@ -32,7 +32,8 @@ from advisor.german.departments import parse_departments
 from advisor.german.focus import _FOCUS_RULES, parse_experience
 from advisor.german.participants import parse_participants
 from advisor.german.platforms import _PLATFORMS
-from advisor.german.text import _CLAUSE_BREAKS, _has, _hits, _Phrase, _phrases, tokenize
+from advisor.german.text import _clauses as _split_clauses
+from advisor.german.text import _has, _hits, _Phrase, _phrases, tokenize
 
 __all__ = ["UNKNOWN", "read_facts"]
 
@@ -139,14 +140,8 @@ def _strip_phrases(tokens: Tokens, phrases: Sequence[_Phrase]) -> list[str]:
 
 def _clauses(tokens: Tokens) -> list[list[str]]:
     """Clauses of a message; a trailing "aber nicht" / ", leider nicht" belongs to the clause before it."""
-    clauses: list[list[str]] = [[]]
-    for tok in tokens:
-        if tok in _CLAUSE_BREAKS:
-            clauses.append([])
-        else:
-            clauses[-1].append(tok)
     merged: list[list[str]] = []
-    for clause in (c for c in clauses if c):
+    for clause in _split_clauses(tokens):
         if merged and len(clause) <= 3 and any(tok in _NEGATION_WORDS for tok in clause) \
                 and all(tok in _NEGATION_WORDS or tok in _FILLERS for tok in clause):
             merged[-1] = merged[-1] + clause

@@ -11,21 +11,11 @@ import sys
 from advisor.criteria import NAMES as CRITERIA
 from tests.support import ROOT
 from tests.support.chat import RestChat
+from tests.support.chat import lead_rows as lead_row
 
 
 def buttons(messages):
     return [b["title"] for m in messages for b in m.get("buttons") or []]
-
-
-def lead_row(stack, conversation_id):
-    path = stack.settings.var_dir / "leads.db"
-    if not path.exists():
-        return []
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        db.row_factory = sqlite3.Row
-        if not db.execute("select name from sqlite_master where name = 'leads'").fetchall():
-            return []
-        return db.execute("select * from leads where conversation_id = ?", (conversation_id,)).fetchall()
 
 
 def test_from_greeting_to_confirmed_lead(stack, mailbox):

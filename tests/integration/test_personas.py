@@ -19,13 +19,12 @@ All personas share one stack (``tests/integration/conftest.py``) and run one aft
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
 
-from tests.support.chat import RestChat
+from tests.support.chat import RestChat, lead_rows
 
 # -- what the prospect sees -------------------------------------------------------------------------------------
 ASKS = {
@@ -148,17 +147,6 @@ def converse(chat: RestChat, persona: Persona) -> list[tuple[str, str]]:
 
 def _show(transcript: list[tuple[str, str]]) -> str:
     return "\n".join(f">>> {m}\n{r}" for m, r in transcript)
-
-
-def lead_rows(stack, conversation_id: str) -> list[sqlite3.Row]:
-    path = stack.settings.var_dir / "leads.db"
-    if not path.exists():
-        return []
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        db.row_factory = sqlite3.Row
-        if not db.execute("select name from sqlite_master where name = 'leads'").fetchall():
-            return []
-        return db.execute("select * from leads where conversation_id = ?", (conversation_id,)).fetchall()
 
 
 # -- the contact form, typed ------------------------------------------------------------------------------------

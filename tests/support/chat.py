@@ -23,3 +23,17 @@ class RestChat:
     @staticmethod
     def texts(messages: list[dict]) -> str:
         return "\n".join(m.get("text", "") for m in messages)
+
+
+def lead_rows(stack, conversation_id: str) -> list:
+    """The conversation's rows in the embedded leads database (read-only; [] before the first lead)."""
+    import sqlite3
+
+    path = stack.settings.var_dir / "leads.db"
+    if not path.exists():
+        return []
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        db.row_factory = sqlite3.Row
+        if not db.execute("select name from sqlite_master where name = 'leads'").fetchall():
+            return []
+        return db.execute("select * from leads where conversation_id = ?", (conversation_id,)).fetchall()
