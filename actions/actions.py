@@ -31,6 +31,7 @@ from actions.forms import (  # noqa: F401  (registers the form validation action
     slot_events,
 )
 from actions.leads_service import LeadService
+from advisor.german.interpret import Reading
 from advisor.offer import Offer, current_offer, format_mentioned, question_topics
 from advisor.recommendation import Criteria, recommend
 from config import get_settings
@@ -326,9 +327,9 @@ class ActionUpdateCriteria(Action):
         return "action_update_criteria"
 
     async def run(self, dispatcher, tracker, domain):
-        events = apply_stated_facts(dispatcher, tracker)
+        events, reading = apply_stated_facts(dispatcher, tracker)
         if events is None:
-            if tracker.get_slot("recommendation") and corrections_from_message(tracker).restated:
+            if tracker.get_slot("recommendation") and reading.restated:
                 # "Wir haben doch noch gar keine Strategie": already so in the recommendation - say it again
                 dispatcher.utter_message(text=texts.ALREADY_KNOWN)
                 return present_recommendation(dispatcher, tracker)
@@ -340,14 +341,16 @@ class ActionUpdateCriteria(Action):
         return events + [FollowupAction("qualification_form")]
 
 
-def apply_stated_facts(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
-    """Slot events for the facts and corrections in the latest message (None when it states none); says
-    what was noted or corrected and updates ``tracker.slots`` for what follows."""
+def apply_stated_facts(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> tuple[list[EventType] | None, Reading]:
+    """Slot events for the facts and corrections in the latest message (None when it states none) and the
+    reading itself; says what was noted or corrected and updates ``tracker.slots`` for what follows."""
     reading = corrections_from_message(tracker)
     unknown = list(tracker.get_slot("unknown_criteria") or [])
     changes = slot_events(reading.changes, unknown)
     if not changes:
-        return None
+        return None, reading
     for key, value in changes.items():
         tracker.slots[key] = value
     if reading.corrected:
@@ -355,7 +358,7 @@ def apply_stated_facts(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
     summary = texts.noted_facts({k: v for k, v in reading.added.items() if k in changes})
     if summary:
         dispatcher.utter_message(text=summary)
-    return [SlotSet(k, v) for k, v in changes.items()]
+    return [SlotSet(k, v) for k, v in changes.items()], reading
 
 
 def record_objection(tracker: Tracker) -> SlotSet:
@@ -375,7 +378,7 @@ class ActionResetQualification(Action):
     async def run(self, dispatcher, tracker, domain):
         if not tracker.get_slot("recommendation"):
             return []
-        events = apply_stated_facts(dispatcher, tracker)
+        events, _reading = apply_stated_facts(dispatcher, tracker)
         if events is not None:
             return (events + [record_objection(tracker)] + present_recommendation(dispatcher, tracker)
                     + [FollowupAction("action_listen")])

@@ -105,19 +105,17 @@ def leaves_form(tracker: Tracker) -> bool:
     return is_command(tracker) or (is_digression(tracker) and looks_like_question(latest_text(tracker)))
 
 
-def reading_of(tracker: Tracker, asked: str | None) -> Reading:
+def reading_of(tracker: Tracker, asked: str | None, *, volunteered: bool = False) -> Reading:
     """The latest message read against the answers so far (see ``advisor.german.interpret``)."""
     answers = {slot: tracker.get_slot(slot) for slot in (*QUALIFICATION_SLOTS, "departments")}
     unknown = set(tracker.get_slot("unknown_criteria") or [])
-    return read_message(latest_text(tracker), asked, choice_of(tracker), answers, unknown)
+    return read_message(latest_text(tracker), asked, choice_of(tracker), answers, unknown, volunteered=volunteered)
 
 
 def corrections_from_message(tracker: Tracker) -> Reading:
     """The latest message outside the form: new facts, and changed values of earlier answers (a fact the
     prospect volunteers is meant as a correction)."""
-    answers = {slot: tracker.get_slot(slot) for slot in (*QUALIFICATION_SLOTS, "departments")}
-    unknown = set(tracker.get_slot("unknown_criteria") or [])
-    return read_message(latest_text(tracker), None, choice_of(tracker), answers, unknown, volunteered=True)
+    return reading_of(tracker, None, volunteered=True)
 
 
 def slot_events(changes: dict[str, Any], unknown: list[str]) -> dict[str, Any]:

@@ -29,13 +29,9 @@ from advisor.german.text import UMLAUT_FOLD
 _REPEATS = re.compile(r"(\w)\1{2,}")
 
 
-def fold(word: str) -> str:
-    word = _REPEATS.sub(r"\1", unicodedata.normalize("NFC", word).lower())
-    return word.translate(UMLAUT_FOLD)
+class _Stateless(GraphComponent):
+    """A component without configuration or trained state: created fresh, nothing to persist."""
 
-
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class GermanSpellingNormalizer(GraphComponent):
     @classmethod
     def create(
         cls,
@@ -43,9 +39,17 @@ class GermanSpellingNormalizer(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> GermanSpellingNormalizer:
+    ) -> GraphComponent:
         return cls()
 
+
+def fold(word: str) -> str:
+    word = _REPEATS.sub(r"\1", unicodedata.normalize("NFC", word).lower())
+    return word.translate(UMLAUT_FOLD)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class GermanSpellingNormalizer(_Stateless):
     def _normalize(self, message: Message) -> None:
         for token in message.get(TOKENS_NAMES[TEXT]) or []:
             token.lemma = fold(token.lemma or token.text)
@@ -62,21 +66,11 @@ class GermanSpellingNormalizer(GraphComponent):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class FactsIntentRouter(GraphComponent):
+class FactsIntentRouter(_Stateless):
     """Placed last in the pipeline: a message that states facts about the prospect goes into the
     qualification even when the classifier took it for a greeting or a general question
     (``advisor.german.opening.route``). The classifier's guess stays in ``intent_ranking``; the changed intent
     is marked ``"routed_from"`` so logs and tests can see the arbitration."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> FactsIntentRouter:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
