@@ -226,7 +226,9 @@ class ValidateQualificationForm(_FormValidation):
         # the message that started the form ("…, was passt?"): Rasa validates it with or without the new
         # active loop, but never with a requested slot yet
         activating = tracker.active_loop_name is None or tracker.get_slot("requested_slot") is None
-        if is_command(tracker) if activating else leaves_form(tracker):
+        # "…, passt das dann überhaupt?" inside the form asks what fits again: read it like an answer
+        asks_again = latest_intent(tracker)[0] == "request_recommendation"
+        if is_command(tracker) if activating or asks_again else leaves_form(tracker):
             return {}
         requested = None if activating else tracker.get_slot("requested_slot")
         digression = is_digression(tracker)
@@ -253,11 +255,13 @@ class ValidateQualificationForm(_FormValidation):
         if value is not None:
             implied = implied_by(requested, value, tracker.get_slot("participants"))
             return {**implied, **result, requested: value, "failed_attempts": 0}
-        if reading.changes or digression:
+        if reading.changes:
             return result  # the message said something else: no miss, the question comes again
         if reading.restated:
             dispatcher.utter_message(text=texts.ALREADY_KNOWN)  # "hab ich doch gesagt": no miss either
             return {**result, requested: None}
+        if digression:
+            return result
         failures = int(tracker.get_slot("failed_attempts") or 0) + 1
         if failures >= 2:
             dispatcher.utter_message(response="utter_skip_question")

@@ -245,3 +245,12 @@ async def test_the_opening_message_is_read_when_rasa_validates_it_with_the_loop_
     events = slot_events(await run_form(tracker, dispatcher, domain))
     assert events["participants"] == 3.0
     assert events["requested_slot"] == "goals"
+
+
+async def test_a_fact_with_what_fits_inside_the_form_is_read_not_dropped(dispatcher, domain):
+    tracker = make_tracker("Wir haben doch noch gar keine Strategie, passt das dann überhaupt?",
+                           "request_recommendation", active_loop=FORM, requested_slot="goals",
+                           slots={"participants": 5.0, "multiple_functions": True, "strategy_exists": False})
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events["requested_slot"] == "goals"  # the form goes on with its question
+    assert "Das hatten Sie schon gesagt – ist notiert, danke." in responses(dispatcher)
