@@ -378,9 +378,15 @@ class ActionResetQualification(Action):
     async def run(self, dispatcher, tracker, domain):
         if not tracker.get_slot("recommendation"):
             return []
-        events, _reading = apply_stated_facts(dispatcher, tracker)
+        events, reading = apply_stated_facts(dispatcher, tracker)
         if events is not None:
             return (events + [record_objection(tracker)] + present_recommendation(dispatcher, tracker)
+                    + [FollowupAction("action_listen")])
+        if reading.restated:
+            # "Die Anwenderkenntnisse haben wir aber nicht. Passt dann eher ein Seminar?" - already counted:
+            # say so and show the recommendation again instead of starting the questions afresh
+            dispatcher.utter_message(text=texts.ALREADY_KNOWN)
+            return ([record_objection(tracker)] + present_recommendation(dispatcher, tracker)
                     + [FollowupAction("action_listen")])
         slots = QUALIFICATION_SLOTS + ["departments", "unknown_criteria", "recommendation", "phase", "settled_early"]
         return [SlotSet(slot, None) for slot in slots] + [SlotSet("failed_attempts", 0)]

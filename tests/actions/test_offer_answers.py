@@ -125,3 +125,20 @@ def test_a_correction_after_the_recommendation_is_recorded_as_an_objection(dispa
     assert slots["prospect_questions"] == [{"kind": "objection", "text": "Wir haben doch noch gar keine Strategie",
                                             "against": "workshop"}]
     assert slots["phase"] == "strategy"
+
+
+def test_an_objection_restating_a_counted_answer_keeps_every_answer(dispatcher, domain):
+    from actions.actions import ActionResetQualification
+
+    answers = {"participants": 4, "multiple_functions": True, "goals": ["strategy"], "specific_approach": True,
+               "experience": "basic", "attitude_formed": True, "platform_knowledge": False,
+               "strategy_exists": False}
+    tracker = make_tracker("Die Anwenderkenntnisse haben wir aber nicht. Passt dann nicht eher ein Seminar?",
+                           intent="request_recommendation",
+                           slots={**answers, "recommendation": "workshop", "phase": "information"})
+    events = run(ActionResetQualification(), tracker, dispatcher, domain)
+    slots = slot_events(events)
+    assert all(slots.get(name, value) == value for name, value in answers.items())  # nothing reset
+    assert slots["prospect_questions"][0]["kind"] == "objection"
+    assert any("schon gesagt" in (m.get("text") or "") for m in dispatcher.messages)
+    assert any("Anwenderkenntnisse" in (m.get("text") or "") for m in dispatcher.messages)
