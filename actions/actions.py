@@ -28,10 +28,13 @@ from actions.forms import (  # noqa: F401  (registers the form validation action
     ValidateContactForm,
     ValidateQualificationForm,
     corrections_from_message,
+    latest_text,
+    remaining_questions,
     slot_events,
 )
 from actions.leads_service import LeadService
 from advisor.german.interpret import Reading
+from advisor.german.meta import meta_question
 from advisor.offer import Offer, current_offer, format_mentioned, question_topics
 from advisor.recommendation import Criteria, recommend
 from config import get_settings
@@ -270,6 +273,10 @@ class ActionExplain(Action):
 
     async def run(self, dispatcher, tracker, domain):
         requested = tracker.get_slot("requested_slot")
+        kind = meta_question(latest_text(tracker))
+        if kind:  # "wie viele Fragen noch?", "kommen Sie zum Punkt" (advisor.german.meta)
+            dispatcher.utter_message(text=texts.progress(remaining_questions(tracker, domain), impatient=kind == "impatient"))
+            return []
         name = f"utter_explain_{requested}"
         if requested and name in domain.get("responses", {}):
             dispatcher.utter_message(response=name)

@@ -198,10 +198,7 @@ class ValidateQualificationForm(_FormValidation):
     ) -> list[str]:
         # "weiß nicht" answers are skipped, and so is what does not apply (a single person is not asked
         # about functional areas; "breiter angehen?" only after first steps; strategy parts only with one)
-        unknown = set(tracker.get_slot("unknown_criteria") or [])
-        answers = {slot: tracker.get_slot(slot) for slot in QUALIFICATION_SLOTS}
-        skipped = settled_questions(answers, unknown)
-        return [s for s in domain_slots if s not in unknown and s not in skipped and applicable(s, answers)]
+        return qualification_questions(tracker, domain_slots)
 
     async def get_validation_events(self, dispatcher, tracker, domain):
         events = await super().get_validation_events(dispatcher, tracker, domain)
@@ -268,6 +265,26 @@ class ValidateQualificationForm(_FormValidation):
             return {requested: None, "unknown_criteria": _append(unknown, requested), "failed_attempts": 0}
         dispatcher.utter_message(response="utter_not_understood_answer")
         return {requested: None, "failed_attempts": failures}
+
+
+def qualification_questions(tracker: Tracker, domain_slots: list[str]) -> list[str]:
+    """The qualification form's questions for this conversation, answered or not (``required_slots``)."""
+    unknown = set(tracker.get_slot("unknown_criteria") or [])
+    answers = {slot: tracker.get_slot(slot) for slot in QUALIFICATION_SLOTS}
+    skipped = settled_questions(answers, unknown)
+    return [s for s in domain_slots if s not in unknown and s not in skipped and applicable(s, answers)]
+
+
+def remaining_questions(tracker: Tracker, domain: DomainDict) -> int | None:
+    """How many questions the active form still asks, the current one included (None outside a form).
+    An estimate for "wie viele Fragen noch?": a later answer can make a question apply or drop."""
+    form = tracker.active_loop_name
+    required = list((domain.get("forms") or {}).get(form or "", {}).get("required_slots") or [])
+    if not required:
+        return None
+    if form == "qualification_form":
+        required = qualification_questions(tracker, required)
+    return sum(1 for slot in required if tracker.get_slot(slot) is None or slot == tracker.get_slot("requested_slot"))
 
 
 def settled_questions(answers: dict[str, Any], unknown: set[str]) -> set[str]:

@@ -40,6 +40,18 @@ DELETION_FAILED = (
 DISCLOSURE = "Guten Tag! Ich bin der digitale Assistent von {name} – ein Chatbot, kein Mensch."
 """Sent with the first reply of every conversation, whatever the first message is and on every channel."""
 
+def progress(remaining: int | None, *, impatient: bool = False) -> str:
+    """The answer to "wie viele Fragen noch?" / "kommen Sie zum Punkt" (``remaining``: None outside a form)."""
+    if remaining is None:
+        return ("Ich stelle Ihnen gerade keine Fragen. Wenn Sie möchten, finde ich mit ein paar kurzen Fragen "
+                "heraus, ob ein Seminar oder ein Workshop zu Ihnen passt – sagen Sie einfach „Empfehlung“.")
+    count = "nur noch diese eine Frage" if remaining <= 1 else f"noch etwa {remaining} kurze Fragen"
+    if impatient:
+        return (f"Verstanden, ich halte es kurz: {count}, dann haben Sie Ihre Empfehlung. "
+                "Wenn Sie eine Frage nicht beantworten möchten, schreiben Sie einfach „weiß nicht“.")
+    return f"Es sind {count}, dann bekommen Sie Ihre Empfehlung."
+
+
 ALREADY_KNOWN = "Das hatten Sie schon gesagt – ist notiert, danke."
 CORRECTED_PREFIX = "Danke, korrigiert:"
 

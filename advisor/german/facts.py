@@ -232,7 +232,8 @@ BOOL_FIELDS: tuple[_BoolField, ...] = (
                  "unumgaenglich", "nachholbedarf", "handlungsbedarf", "verschlafen", "abgehaengt"),
         state=True,
         weak=_phrases("wichtig*", "muessen wir", "muessen uns", "wir muessen", "muss", "pflicht", "dringend*",
-                      "befassen", "auseinandersetzen", "nicht ignorieren", "brauchen wir", "relevant"),
+                      "befassen", "auseinandersetzen", "nicht ignorieren", "brauchen wir", "relevant",
+                      "dahinter", "steht hinter", "stehen hinter", "rueckendeckung", "rueckhalt"),
     ),
     _BoolField(
         "cross_functional",
@@ -531,7 +532,7 @@ def _goals(clauses: list[list[str]], asked: str | None) -> list[str] | None:
 
 # -- experience -----------------------------------------------------------------------------------------------
 _EXPERIENCE_CUES = _phrases(
-    "erfahrung*", "erste* schritt*", "ausprobier*", "probiert", "getestet", "learning by doing",
+    "erfahrung*", "erste* schritt*", "*gehversuch*", "erste* versuch*", "ausprobier*", "probiert", "getestet", "learning by doing",
     "trial and error", "gepostet", "posten", "poste", "aktiv", "account*", "profil*", "seite", "kanal",
     "grundkenntnis*", "grundkompetenz*", "kompetenz*", "kenntnis*", "neuland", "anfaenger*", "bei null",
     "noch nie", "seit", "regelmaessig*", "gestartet", "angefangen", "experimentier*", "fruehstarter",
@@ -539,8 +540,22 @@ _EXPERIENCE_CUES = _phrases(
 )
 
 
-_STRONG_EXPERIENCE = _phrases("erste* schritt*", "ausprobier*", "getestet", "gepostet", "grundkenntnis*",
+_STRONG_EXPERIENCE = _phrases("erste* schritt*", "*gehversuch*", "erste* versuch*", "ausprobier*", "getestet", "gepostet", "grundkenntnis*",
                               "regelmaessig*", "learning by doing")
+
+
+_EXCEPT = _phrases("ausser", "bis auf")  # "keiner außer mir": someone is
+_NOBODY = _phrases("niemand", "keiner", "keine von uns", "noch nichts", "gar nichts", "bisher nichts",
+                   "bislang nichts", "noch nix")
+_DOING = _phrases("mach*", "gemacht", "tut", "tun", "aktiv", "unterwegs", "nutz*", "genutzt", "poste*",
+                  "gepostet", "betreib*", "kuemmer*", "bespiel*")
+
+
+def _nobody_active(clause: Tokens, tokens: Tokens) -> bool:
+    """"niemand von uns macht etwas mit Social Media", "wir machen noch nichts auf den Plattformen": nobody
+    in the company is active on the networks (the platforms named in the same clause)."""
+    return _has(clause, _NOBODY) and _has(clause, _DOING) and _has(clause, _PLATFORM_WORDS) \
+        and not _has(clause, _STRONG_EXPERIENCE) and not _has(tokens, _EXCEPT)
 
 
 def _experience(text: str, tokens: Tokens, clauses: list[list[str]], asked: str | None) -> Any:
@@ -556,9 +571,13 @@ def _experience(text: str, tokens: Tokens, clauses: list[list[str]], asked: str 
         polarity = _polarity(tokens, state=True)
         return "none" if polarity is False else (UNKNOWN if polarity is UNKNOWN else None)
     for clause in clauses:
+        if _nobody_active(clause, tokens):
+            return "none"  # "bisher macht niemand von uns etwas mit Social Media"
         if _has(clause, _EXPERIENCE_CUES):
             value = parse_experience(" ".join(clause))
             if value in EXPERIENCE_VALUES:
+                if value == "none" and _has(tokens, _EXCEPT):
+                    continue
                 if value == "none" and not _has(clause, _phrases("erfahrung*", "kenntnis*", "kompetenz*",
                                                                  "noch nie", "neuland", "bei null",
                                                                  "anfaenger*", "gemacht", "aktiv")):
@@ -594,6 +613,8 @@ def _platform_knowledge(tokens: Tokens, clauses: list[list[str]], asked: str | N
             continue
         values.append(_mention_value(clause, state=True))
     stated = [v for v in values if v is not None]
+    if False in stated and _has(tokens, _phrases("niemand", "keiner")) and _has(tokens, _EXCEPT):
+        return True  # "keiner nutzt LinkedIn, außer mir": someone does
     if True in stated:
         return True  # "Facebook ja, Xing nicht": one platform someone knows is enough
     if stated:

@@ -93,7 +93,7 @@ _EXPERIENCE_RULES: tuple[tuple[str, tuple[_Phrase, ...], bool], ...] = (
     (
         "first_steps",
         _phrases(
-            "erste* schritt*", "ausprobier*", "probier*", "rumprobiert", "herumprobiert",
+            "erste* schritt*", "*gehversuch*", "erste* versuch*", "ausprobier*", "probier*", "rumprobiert", "herumprobiert",
             "getestet", "testen", "testweise", "learning by doing", "trial and error",
             "versuch*", "angefangen", "begonnen", "gestartet", "gepostet", "posten",
             "experimentier*", "fruehstarter", "unregelmaessig*", "sporadisch*",
@@ -115,7 +115,7 @@ _EXPERIENCE_RULES: tuple[tuple[str, tuple[_Phrase, ...], bool], ...] = (
         False,
     ),
     ("first_steps", _phrases("bisschen", "ein wenig", "etwas", "wenig"), True),
-    ("none", _phrases("keine", "kein", "nichts", "nein", "nie", "null", "nix", "kaum"), False),
+    ("none", _phrases("keine", "kein", "nichts", "nein", "nie", "null", "nix", "kaum", "niemand", "keiner"), False),
     ("basic", _phrases("erfahrung*", "vorhanden", "aktiv", "erfahren"), True),
 )
 

@@ -14,12 +14,17 @@ wants to know what fits. ``route`` arbitrates: a message that states at least on
 
 and every other intent stays (a price question with a head count is still a price question).
 
+A message without facts that asks about the conversation itself ("wie viele Fragen kommen noch?", "kommen
+Sie zum Punkt": ``advisor.german.meta``) becomes ``explain`` unless the classifier heard a command
+(cancel, call back, a human, deletion): inside a form its action says how many questions are left.
+
 Pure Python: no Rasa import.
 """
 from __future__ import annotations
 
 from advisor.criteria import NAMES
 from advisor.german.facts import read_facts
+from advisor.german.meta import meta_question
 from advisor.german.text import _has, _phrases, tokenize
 
 __all__ = ["route", "stated_criteria"]
@@ -44,6 +49,11 @@ _WHAT_FITS = _phrases(
 )
 
 
+# what the prospect wants done wins over a remark about the questions ("zu viele Fragen, ich breche ab")
+COMMAND_INTENTS = frozenset({
+    "cancel", "request_human", "request_callback", "request_data_deletion", "action_delete_data", "goodbye",
+})
+
 _CALLBACK = _phrases("rueckruf*", "zurueckrufen", "zurueck rufen", "rufen sie mich", "ruf mich", "rufen mich",
                      "ruft mich", "anrufen", "meldet sich", "melden sie sich", "kontaktier*")
 
@@ -58,6 +68,8 @@ def route(intent: str, text: str) -> str:
     if not isinstance(text, str) or not text.strip() or text.lstrip().startswith("/"):
         return intent  # button payloads carry their own intent
     if not stated_criteria(text):
+        if intent not in COMMAND_INTENTS and meta_question(text):
+            return "explain"
         return intent
     tokens = tokenize(text)
     if _has(tokens, _CALLBACK) and intent in WEAK_INTENTS | FORMAT_QUESTION_INTENTS:

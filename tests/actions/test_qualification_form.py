@@ -254,3 +254,31 @@ async def test_a_fact_with_what_fits_inside_the_form_is_read_not_dropped(dispatc
     events = slot_events(await run_form(tracker, dispatcher, domain))
     assert events["requested_slot"] == "goals"  # the form goes on with its question
     assert "Das hatten Sie schon gesagt – ist notiert, danke." in responses(dispatcher)
+
+
+@pytest.mark.parametrize("text,slots,shows", [
+    # participants 6 asked next: every question still open counts (7 of 13 apply without later answers)
+    ("wie viele Fragen kommen denn noch??", {}, "Es sind noch etwa"),
+    ("Kommen Sie zum Punkt", {}, "ich halte es kurz"),
+    # one question left
+    ("wie viele noch?", "last", "nur noch diese eine Frage"),
+])
+async def test_explain_answers_how_many_questions_are_left(text, slots, shows, dispatcher, domain):
+    from actions.actions import ActionExplain
+    from actions.forms import qualification_questions
+
+    required = domain["forms"][FORM]["required_slots"]
+    if slots == "last":
+        answered = {"participants": 1.0, "goals": ["overview"], "specific_approach": False, "experience": "none",
+                    "attitude_formed": False, "decision_made": False, "need_recognised": True,
+                    "cross_functional": False, "platform_knowledge": False}
+        tracker = make_tracker(text, "explain", active_loop=FORM, requested_slot="strategy_exists", slots=answered)
+        assert qualification_questions(tracker, required)[-1] == "strategy_exists"
+    else:
+        tracker = make_tracker(text, "explain", active_loop=FORM, requested_slot="participants", slots=slots)
+    await ActionExplain().run(dispatcher, tracker, domain)
+    (reply,) = responses(dispatcher)
+    assert shows in reply
+    if slots != "last":
+        open_count = sum(1 for s in qualification_questions(tracker, required) if tracker.get_slot(s) is None)
+        assert f"etwa {open_count} kurze Fragen" in reply and open_count > 3

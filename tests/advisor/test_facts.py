@@ -12,6 +12,15 @@ U = UNKNOWN
 
 # (text, asked, expected subset, fields that must NOT be present)
 CASES = [
+    # nobody active on the networks is no experience; "außer mir" means someone is
+    ("Bei uns macht noch keiner was mit Social Media.", None, {"experience": "none"}, ()),
+    ("Wir machen bisher nichts auf Instagram oder Facebook.", None, {"experience": "none"}, ()),
+    ("Also niemand von uns, ehrlich.", "experience", {"experience": "none"}, ()),
+    ("Außer mir ist keiner auf Xing aktiv.", "platform_knowledge", {"platform_knowledge": True}, ("experience",)),
+    ("Ein paar Gehversuche auf Instagram gab es schon.", None, {"experience": "first_steps"}, ()),
+    # support from the top is a recognised need when that is asked, not a decision
+    ("Unser Chef steht da voll dahinter.", "need_recognised", {"need_recognised": True}, ()),
+    ("Der Vorstand steht nicht dahinter.", "need_recognised", {"need_recognised": False}, ()),
     # negation has scope: a platform named under "niemand"/"keiner" is no knowledge
     ("Nein, ehrlich gesagt kennt sich bei uns niemand mit Facebook oder Xing aus.", "platform_knowledge",
      {"platform_knowledge": False}, ()),

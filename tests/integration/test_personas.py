@@ -398,8 +398,10 @@ PERSONAS: list[Persona] = [
     Persona(
         "impatient prospect asks how many questions are left",
         opening=[Step("Welches Format passt zu uns?"), Step("zu sechst", shows=("Funktionsbereichen",)),
-                 Step("wie viele fragen kommen denn noch??", hides=("Inhouse",))],
-        xfail="'wie viele fragen kommen denn noch??' is answered with the in-house offer text",
+                 Step("wie viele fragen kommen denn noch??", shows=("noch etwa", "Funktionsbereichen"),
+                      hides=("Inhouse", NOT_UNDERSTOOD)),
+                 Step("jetzt komm mal zum punkt", shows=("halte es kurz", "Funktionsbereichen"),
+                      hides=(NOT_UNDERSTOOD,))],
     ),
     Persona(
         "impatient 'komm zum punkt bitte' inside the questions",

@@ -1,0 +1,44 @@
+"""Questions about the conversation itself (advisor.german.meta) and how the router sends them to ``explain``."""
+from __future__ import annotations
+
+import pytest
+
+from advisor.german.meta import meta_question
+from advisor.german.opening import route
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Wieviele Fragen sind es denn noch?", "progress"),
+    ("dauert das hier noch lange", "progress"),
+    ("sind wir bald fertig?", "progress"),
+    ("wann krieg ich denn meine Empfehlung", "progress"),
+    ("Können Sie bitte auf den Punkt kommen?", "impatient"),
+    ("Das sind mir zu viele Fragen", "impatient"),
+    ("geht das auch etwas schneller?", "impatient"),
+    ("Ich hab echt wenig Zeit", "impatient"),
+    # about the offer, not about this chat
+    ("Wie lange dauert denn so ein Workshop?", None),
+    ("Wir haben keine Zeit für zwei Tage Seminar", None),
+    ("Wie lange dauert das Erstgespräch?", None),
+    # answers and other questions
+    ("wir sind zu fünft", None),
+    ("Haben Sie noch Fragen an mich?", None),
+    ("", None),
+    ('/inform{"choice": "yes"}', None),
+])
+def test_meta_question(text, kind):
+    assert meta_question(text) == kind
+
+
+@pytest.mark.parametrize("intent,text,expected", [
+    ("ask_seminar", "wieviele Fragen kommen noch?", "explain"),
+    ("nlu_fallback", "kommen Sie mal zum Punkt", "explain"),
+    ("inform", "geht das schneller", "explain"),
+    # a command wins, and a message with facts is an answer
+    ("cancel", "zu viele Fragen, ich breche ab", "cancel"),
+    ("request_callback", "zu lange, rufen Sie mich lieber an", "request_callback"),
+    ("inform", "wir sind zu dritt, wie viele Fragen kommen noch?", "inform"),
+    ("ask_workshop", "Wie lange dauert ein Workshop?", "ask_workshop"),
+])
+def test_route_sends_meta_questions_to_explain(intent, text, expected):
+    assert route(intent, text) == expected
