@@ -13,6 +13,7 @@ from typing import Any
 
 import phonenumbers
 
+from advisor.agenda import agenda
 from advisor.criteria import BRIEF_ORDER, BY_NAME, Kind
 from advisor.recommendation import (
     EARLY_STARTER_BRIEF,
@@ -358,6 +359,11 @@ def build_brief(lead: Any, *, earlier: Sequence[Any] = ()) -> tuple[str, str]:
         out.append(f"  Voraussetzung: {prerequisite_brief(criteria)}")
     if result.early_starter:
         out.append(f"  {EARLY_STARTER_BRIEF}")
+    out.append("")
+    out.append("VORSCHLAG FÜR DEN ABLAUF (BOTTOM-UP)")
+    frame, steps = agenda(result, criteria)
+    out.append(f"  Rahmen: {frame}")
+    out.extend(f"  {number}. {step}" for number, step in enumerate(steps, start=1))
     out.append("")
     out.append("GRÜNDE (STÄRKSTE ZUERST)")
     if result.reasons:

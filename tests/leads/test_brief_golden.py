@@ -77,6 +77,13 @@ EMPFEHLUNG
   Phase:    Informationsphase (Überblick über Chancen, Risiken, Tools und Methoden)
   Warum:    Informationsphase: Grundlagen (Chancen und Risiken, Tools und Methoden) fehlen noch.
 
+VORSCHLAG FÜR DEN ABLAUF (BOTTOM-UP)
+  Rahmen: Offenes Seminar: die folgenden Inhalte in allgemeiner Form, mit Beispielen aus mehreren Branchen; Termin und Anmeldung klären.
+  1. Informationsphase: Chancen und Risiken von Social Media für das Unternehmen
+  2. Informationsphase: Plattformen, Tools und Methoden im Überblick
+  3. Informationsphase: Einschätzung bilden und die Entscheidung über die Nutzung vorbereiten
+  4. Ausblick: Strategiephase, dann operative Phase
+
 GRÜNDE (STÄRKSTE ZUERST)
   1. Im Unternehmen gibt es weder Kompetenz noch eine Einstellung/Einschätzung des Themas. → Seminar
      S5, Gewicht 3; Methode: „im Unternehmen noch keine Kompetenz und keine Einstellung / Einschätzung des Themas vorhanden ist“
@@ -145,6 +152,14 @@ EMPFEHLUNG
   Punkte:   Seminar 0 : Workshop 12
   Phase:    Strategiephase (POST-Methode, Business Integration, Ziele und Zielsysteme, Ressourcen)
   Warum:    Strategiephase: Grundlagen da, aber noch keine Strategie.
+
+VORSCHLAG FÜR DEN ABLAUF (BOTTOM-UP)
+  Rahmen: Workshop im Unternehmen für 5 Personen: die folgenden Inhalte firmenspezifisch erarbeiten, mit Ergebnissen, die danach im Unternehmen weitergeführt werden.
+  1. Strategiephase: Eckpunkte der Strategie mit der POST-Methode (Zielgruppen, Ziele, Strategie, Technologie)
+  2. Strategiephase: Business Integration
+  3. Strategiephase: Ziele und Zielsysteme
+  4. Strategiephase: Ressourcen
+  5. Ausblick: operative Phase
 
 GRÜNDE (STÄRKSTE ZUERST)
   1. Eine Social-Media-Strategie soll entwickelt werden. → Workshop
@@ -220,6 +235,12 @@ EMPFEHLUNG
   Phase:    Informationsphase (Überblick über Chancen, Risiken, Tools und Methoden)
   Warum:    Informationsphase: Grundlagen (Chancen und Risiken, Tools und Methoden) fehlen noch.
   Voraussetzung: Anwenderkenntnisse fehlen: vor dem Workshop ein Inhouse-Seminar oder eigene Nutzung der Plattformen durch das Team.
+
+VORSCHLAG FÜR DEN ABLAUF (BOTTOM-UP)
+  Rahmen: Workshop als Ziel; vorab Anwenderkenntnisse der Plattformen aufbauen (z. B. offenes Seminar oder eine Einführung in die Plattformen), dann der Workshop für 4 Personen.
+  1. Informationsphase: Chancen und Risiken von Social Media für das Unternehmen
+  2. Informationsphase: Plattformen, Tools und Methoden im Überblick
+  3. Ausblick: Strategiephase, dann operative Phase
 
 GRÜNDE (STÄRKSTE ZUERST)
   1. Eine Social-Media-Strategie soll entwickelt werden. → Workshop
