@@ -286,3 +286,32 @@ def test_each_browser_session_gets_its_own_sender_id(browser, assistant):
         finally:
             page.close()
     assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids) and ids[0] != ids[1]
+
+
+def _box_overlap(a: dict, b: dict) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+@pytest.mark.parametrize("viewport", [(1280, 1000), (360, 740)], ids=["desktop", "phone"])
+def test_widget_header_title_and_subtitle_do_not_overlap(browser, assistant, viewport):
+    page = ChatPage(browser, assistant)
+    try:
+        page.page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+        page.open()
+        page.open_chat()
+        page.wait_bot("Womit kann ich Ihnen helfen", 0)
+        header = page.page.locator(".rw-widget-container .rw-header").first
+        title = header.locator(".rw-title")
+        subtitle = header.locator("span").last
+        assert title.inner_text().strip() and subtitle.inner_text().strip()
+        boxes = {name: part.bounding_box() for name, part in
+                 (("header", header), ("title", title), ("subtitle", subtitle))}
+        assert not _box_overlap(boxes["title"], boxes["subtitle"]), boxes
+        for name in ("title", "subtitle"):  # both inside the header, nothing cut off
+            box, outer = boxes[name], boxes["header"]
+            assert outer["y"] <= box["y"] and box["y"] + box["height"] <= outer["y"] + outer["height"] + 0.5, boxes
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.page.screenshot(path=str(ARTIFACTS / f"browser-widget-header-{viewport[0]}.png"))
+    finally:
+        page.close()
