@@ -15,6 +15,7 @@ import phonenumbers
 
 from advisor.agenda import agenda
 from advisor.criteria import BRIEF_ORDER, BY_NAME, Kind
+from advisor.interest import Facts, asked_buying_topics, assess
 from advisor.recommendation import (
     EARLY_STARTER_BRIEF,
     STRATEGY_PART_SHORT,
@@ -325,9 +326,12 @@ def build_brief(lead: Any, *, earlier: Sequence[Any] = ()) -> tuple[str, str]:
         out.append(f"(Aktualisierte Fassung Nr. {_get(lead, 'version')} – ersetzt frühere Zusendungen.)")
     out.append("")
     out.append("KURZ")
-    out.append(f"  Wer:   {_who(lead, criteria, answers.get('departments'))}")
-    out.append(f"  Was:   {VARIANT_DE[result.variant]}; Punkte Seminar : Workshop = {result.score}")
-    out.append(f"  Phase: {_phase_text(result)}")
+    interest = assess(Facts(criteria.decision_made, criteria.need_recognised, result.format != "undecided",
+                            asked_buying_topics(answers.get("prospect_questions"))))
+    out.append(f"  Wer:       {_who(lead, criteria, answers.get('departments'))}")
+    out.append(f"  Was:       {VARIANT_DE[result.variant]}; Punkte Seminar : Workshop = {result.score}")
+    out.append(f"  Phase:     {_phase_text(result)}")
+    out.append(f"  Interesse: {interest.text()}")
     out.append("")
     out.append("KONTAKT")
     who = (

@@ -54,9 +54,10 @@ EXPECTED = {
 Gesprächsvorbereitung aus dem Chat-Assistenten.
 
 KURZ
-  Wer:   Erika Beispiel, Muster GmbH – 1 Person (Einzelperson)
-  Was:   Offenes Seminar (extern, für Einzelpersonen); Punkte Seminar : Workshop = 12 : 0
-  Phase: Informationsphase – Grundlagen (Chancen und Risiken, Tools und Methoden) fehlen noch.
+  Wer:       Erika Beispiel, Muster GmbH – 1 Person (Einzelperson)
+  Was:       Offenes Seminar (extern, für Einzelpersonen); Punkte Seminar : Workshop = 12 : 0
+  Phase:     Informationsphase – Grundlagen (Chancen und Risiken, Tools und Methoden) fehlen noch.
+  Interesse: mittel – fragt nach Preis, Termine, Erstgespräch; Format klar; noch nichts entschieden
 
 KONTAKT
   Name:           Erika Beispiel
@@ -128,9 +129,10 @@ Diese Nachricht wurde automatisch vom Chat-Assistenten erstellt.
 Gesprächsvorbereitung aus dem Chat-Assistenten.
 
 KURZ
-  Wer:   Jonas Probe, Probe & Söhne KG – 5 Personen aus mehreren Funktionsbereichen (Marketing, Vertrieb, Personal)
-  Was:   Workshop (firmenspezifisch, inhouse); Punkte Seminar : Workshop = 0 : 12
-  Phase: Strategiephase – Grundlagen da, aber noch keine Strategie.
+  Wer:       Jonas Probe, Probe & Söhne KG – 5 Personen aus mehreren Funktionsbereichen (Marketing, Vertrieb, Personal)
+  Was:       Workshop (firmenspezifisch, inhouse); Punkte Seminar : Workshop = 0 : 12
+  Phase:     Strategiephase – Grundlagen da, aber noch keine Strategie.
+  Interesse: hoch – Entscheidung für Social Media gefallen; fragt nach Preis, online/vor Ort; Bedarf erkannt; Format klar
 
 KONTAKT
   Name:           Jonas Probe
@@ -210,9 +212,10 @@ Diese Nachricht wurde automatisch vom Chat-Assistenten erstellt.
 Gesprächsvorbereitung aus dem Chat-Assistenten.
 
 KURZ
-  Wer:   Mia Test – 4 Personen
-  Was:   Workshop als Ziel – vorher Anwenderkenntnisse aufbauen; Punkte Seminar : Workshop = 0 : 10
-  Phase: Informationsphase – Grundlagen (Chancen und Risiken, Tools und Methoden) fehlen noch.
+  Wer:       Mia Test – 4 Personen
+  Was:       Workshop als Ziel – vorher Anwenderkenntnisse aufbauen; Punkte Seminar : Workshop = 0 : 10
+  Phase:     Informationsphase – Grundlagen (Chancen und Risiken, Tools und Methoden) fehlen noch.
+  Interesse: hoch – Entscheidung für Social Media gefallen; fragt nach Förderung, Inhouse; Bedarf erkannt; Format klar
 
 KONTAKT
   Name:           Mia Test

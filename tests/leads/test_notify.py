@@ -337,9 +337,10 @@ def test_brief_one_person_open_seminar_field_by_field(repo, lead_kwargs):
     assert subject == "Gesprächsvorbereitung: Erika Mustermann (Muster GmbH) – Empfehlung: offenes Seminar"
     s = brief_sections(body)
     assert s["KURZ"] == [
-        "Wer:   Erika Mustermann, Muster GmbH – 1 Person (Einzelperson)",
-        "Was:   Offenes Seminar (extern, für Einzelpersonen); Punkte Seminar : Workshop = 12 : 0",
-        "Phase: Informationsphase – Grundlagen (Chancen und Risiken, Tools und Methoden) fehlen noch.",
+        "Wer:       Erika Mustermann, Muster GmbH – 1 Person (Einzelperson)",
+        "Was:       Offenes Seminar (extern, für Einzelpersonen); Punkte Seminar : Workshop = 12 : 0",
+        "Phase:     Informationsphase – Grundlagen (Chancen und Risiken, Tools und Methoden) fehlen noch.",
+        "Interesse: niedrig – Format klar; noch nichts entschieden",
     ]
     assert s["KONTAKT"][:4] == ["Name:           Erika Mustermann", "Unternehmen:    Muster GmbH",
                                 "E-Mail:         erika@muster.de", "Telefon:        +49 171 1234567"]
@@ -382,9 +383,9 @@ def test_brief_team_workshop_user_knowledge_first_early_starter(repo, lead_kwarg
     subject, body = build_brief(lead)
     assert subject.endswith("– Empfehlung: Workshop (Anwenderkenntnisse zuerst)")
     s = brief_sections(body)
-    assert s["KURZ"][0] == "Wer:   Erika Mustermann, Muster GmbH – 4 Personen aus mehreren Funktionsbereichen " \
+    assert s["KURZ"][0] == "Wer:       Erika Mustermann, Muster GmbH – 4 Personen aus mehreren Funktionsbereichen " \
                            "(Marketing, Vertrieb)"
-    assert s["KURZ"][1] == "Was:   Workshop als Ziel – vorher Anwenderkenntnisse aufbauen; Punkte Seminar : " \
+    assert s["KURZ"][1] == "Was:       Workshop als Ziel – vorher Anwenderkenntnisse aufbauen; Punkte Seminar : " \
                            "Workshop = 0 : 11"
     assert s["EMPFEHLUNG"][:2] == ["Format:   Workshop", "Variante: Workshop als Ziel – vorher Anwenderkenntnisse aufbauen"]
     assert "Fehlende Strategie-Bausteine: Business Integration, Ressourcen" in s["EMPFEHLUNG"]
@@ -427,8 +428,9 @@ def test_brief_undecided_names_what_decides_and_no_phase(repo, lead_kwargs):
     assert subject.endswith("– Empfehlung: offen")
     s = brief_sections(body)
     assert s["KURZ"][1:] == [
-        "Was:   Noch offen – im Gespräch klären; Punkte Seminar : Workshop = 0 : 0",
-        "Phase: Nicht bewertet – ob die Grundlagen (Chancen und Risiken, Tools und Methoden) da sind, ist offen.",
+        "Was:       Noch offen – im Gespräch klären; Punkte Seminar : Workshop = 0 : 0",
+        "Phase:     Nicht bewertet – ob die Grundlagen (Chancen und Risiken, Tools und Methoden) da sind, ist offen.",
+        "Interesse: niedrig – keine Signale",
     ]
     assert "Phase:    nicht bewertet" in s["EMPFEHLUNG"]
     assert "Informationsphase" not in body
