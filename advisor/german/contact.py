@@ -31,6 +31,7 @@ import idna
 import phonenumbers
 
 from advisor.german.answers import parse_yes_no
+from advisor.german.departments import parse_departments
 from advisor.german.text import MAX_TEXT_CHARS, UMLAUT_FOLD
 
 __all__ = ["NO_COMPANY", "read_contact"]
@@ -852,6 +853,8 @@ def _not_a_company(name: str) -> bool:
     folded = _fold(name)
     if name[:1].isdigit() or _COUNT_WORDS.search(folded):
         return True
+    if len(folded.split()) <= 2 and parse_departments(name) and not folded.endswith(_BUSINESS_ENDINGS):
+        return True  # "die Chefin vom Marketing": a department, not a company
     return folded in {"montag", "dienstag", "mittwoch", "donnerstag", "freitag", "anfang", "ende",
                            "zuhause", "zu hause", "haus", "home", "facebook", "instagram", "linkedin"}
 

@@ -240,7 +240,9 @@ BOOL_FIELDS: tuple[_BoolField, ...] = (
         _phrases("funktionsuebergreifend*", "abteilungsuebergreifend*", "bereichsuebergreifend*",
                  "unternehmensweit*", "firmenweit*", "alle abteilungen", "alle bereiche", "in allen bereichen",
                  "in allen abteilungen", "im ganzen unternehmen", "im ganzen haus", "im ganzen betrieb",
-                 "in der ganzen firma"),
+                 "in der ganzen firma", "im gesamten unternehmen", "im gesamten betrieb", "im gesamten haus",
+                 "in der gesamten firma", "gesamte unternehmen", "ganze unternehmen", "ganze firma",
+                 "alle abteilungen", "saemtliche* abteilungen", "saemtliche* bereiche"),
         state=False,
         weak=_phrases("uebergreifend*", "ganze* unternehmen*", "ganze* firma", "ganze* haus", "ganzen betrieb",
                       "quer durch*", "ueberall", "breit im unternehmen", "nicht nur im", "nicht nur das marketing",
@@ -275,8 +277,15 @@ def _bool_field(spec: _BoolField, clauses: list[list[str]], asked: str | None, t
     cues = spec.cues + spec.weak if asked == spec.name else spec.cues
     for clause in clauses:
         if not _has(clause, cues):
+            if spec.name == "cross_functional":
+                value = _areas_named(clause, asked == spec.name)
+                if value is not None:
+                    values.append(value)
+                    continue
             if spec.against and asked == spec.name and _has(clause, spec.against, negation=True):
                 values.append(False)
+            elif spec.against and asked == spec.name and _has(clause, spec.against):
+                values.append(True)  # "soll nicht beim Marketing bleiben": the opposite is negated
             continue
         if spec.needs and not any(_has(w, spec.needs) for w in _windows(clause, cues, 6, 6)):
             continue
@@ -304,6 +313,25 @@ def _bool_field(spec: _BoolField, clauses: list[list[str]], asked: str | None, t
         return _settle(stated)
     if asked == spec.name:
         return _polarity(tokens, state=spec.state)
+    return None
+
+
+def _areas_named(clause: Tokens, asked: bool) -> bool | None:
+    """cross_functional from the areas a clause names: several areas that are to use or anchor social media
+    ("soll Vertrieb und Personal einbinden") -> True; "nur" before one area ("eher nur für den Vertrieb")
+    -> False. Without the question, only with an anchoring verb."""
+    if not (asked or _has(clause, _ANCHOR)):
+        return None
+    areas = parse_departments(" ".join(clause))
+    if not areas or _says_dont_know(clause) or _has(clause, _NOT_YET):
+        return None
+    if "nur" in clause:
+        after = clause[clause.index("nur") + 1: clause.index("nur") + 5]
+        if len(areas) == 1 and parse_departments(" ".join(after)) and not _negated_clause(clause):
+            return False
+        return None
+    if len(areas) >= 2 and not _negated_clause(clause):
+        return True
     return None
 
 
@@ -445,11 +473,20 @@ def _final_part(tokens: Tokens) -> str:
     return " ".join(tokens)
 
 
+_ANCHOR = _phrases(
+    "verank*", "install*", "einbind*", "eingebunden", "einbezieh*", "einbezogen", "ausroll*", "etablier*",
+    "integrier*", "mitzieh*", "nutzen sollen", "laufen", "ran muessen", "zum einsatz",
+)
+"""Verbs that say where social media is to be used or anchored (cross_functional), not who takes part."""
+_TEAM = _phrases("wir", "uns", "team*", "kolleg*", "teilnehm*", "leute", "personen")
+
+
 def _multiple_functions(tokens: Tokens, clauses: list[list[str]], asked: str | None,
                         departments: list[str], participants: int | None) -> Any:
     if participants == 1:
         return False
-    if any(_has(c, _MIXED, negation=True) for c in clauses):
+    if any(_has(c, _MIXED, negation=True) and (asked == "multiple_functions" or not _has(c, _ANCHOR))
+           for c in clauses):
         return True
     if any(_has(c, _SAME) for c in clauses):
         return False
@@ -470,8 +507,14 @@ _SOME_OF = frozenset({"einer", "eine", "einem", "einen", "davon", "auch", "teils
 
 
 def _all_from_one(clause: Tokens) -> bool:
-    return _has(clause, _FROM_ONE) and len(parse_departments(" ".join(clause))) == 1 \
-        and not any(tok in _SOME_OF for tok in clause)
+    # only the words up to the area count: "drei Leute aus dem Vertrieb und posten seit einem Jahr …"
+    head = list(clause)
+    for i in range(len(clause)):
+        if parse_departments(" ".join(clause[: i + 1])):
+            head = list(clause[: i + 1])
+            break
+    return _has(head, _FROM_ONE) and len(parse_departments(" ".join(clause))) == 1 \
+        and not any(tok in _SOME_OF for tok in head)
 
 
 _PERSON_NOUNS = re.compile(

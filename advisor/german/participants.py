@@ -174,7 +174,17 @@ def _companions_after(tokens: Sequence[str], k: int, mentions: Sequence[_Mention
 
 
 def _companions_before(tokens: Sequence[str], k: int, mentions: Sequence[_Mention]) -> int | None:
-    """Companions in the tokens ending just before index ``k`` (the conjunction)."""
+    """Companions in the tokens ending just before index ``k`` (the conjunction); an attribution between
+    them and the conjunction is skipped ("mein Kollege aus dem Vertrieb und ich")."""
+    for back in (2, 3):
+        if k - back >= 2 and tokens[k - back] in _ATTRIBUTION:
+            found = _companions_before_at(tokens, k - back, mentions)
+            if found is not None:
+                return found
+    return _companions_before_at(tokens, k, mentions)
+
+
+def _companions_before_at(tokens: Sequence[str], k: int, mentions: Sequence[_Mention]) -> int | None:
     for mention in mentions:
         if mention.end == k and not mention.collective:
             return mention.value

@@ -12,6 +12,24 @@ U = UNKNOWN
 
 # (text, asked, expected subset, fields that must NOT be present)
 CASES = [
+    # cross_functional: the areas where social media is to be anchored, not the participants' areas
+    ("Das soll später in mehreren Abteilungen verankert werden.", "cross_functional",
+     {"cross_functional": True}, ("multiple_functions",)),
+    ("Ziel ist, dass es im gesamten Betrieb genutzt wird.", "cross_functional", {"cross_functional": True}, ()),
+    ("Einkauf, Technik und Kundendienst sollen da alle mitziehen.", "cross_functional",
+     {"cross_functional": True}, ()),
+    ("Das soll nicht beim Marketing bleiben, die IT soll auch ran.", "cross_functional",
+     {"cross_functional": True}, ()),
+    ("Eigentlich nur für den Verkauf.", "cross_functional", {"cross_functional": False}, ()),
+    ("Wir wollen ein Konzept, das auch Einkauf und Personal einbindet.", None, {"cross_functional": True},
+     ("multiple_functions", "departments")),
+    ("Vielleicht Marketing und IT, mal sehen.", "cross_functional", {"cross_functional": U}, ()),
+    # who takes part: an area named after a companion, a department is no company
+    ("Meine Kollegin aus der Buchhaltung und ich wollen uns erst orientieren.", None, {"participants": 2},
+     ("company",)),
+    ("Der Leiter vom Vertrieb und ich möchten starten.", None, {"participants": 2}, ("company",)),
+    ("Wir sind fünf Leute aus dem Verkauf und haben seit einem Jahr eine Facebook-Seite.", None,
+     {"participants": 5, "multiple_functions": False, "departments": ["Vertrieb"]}, ()),
     # nobody active on the networks is no experience; "außer mir" means someone is
     ("Bei uns macht noch keiner was mit Social Media.", None, {"experience": "none"}, ()),
     ("Wir machen bisher nichts auf Instagram oder Facebook.", None, {"experience": "none"}, ()),
