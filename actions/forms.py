@@ -45,6 +45,7 @@ from advisor.german.interpret import (
     UNKNOWN,
     Reading,
     applicable,
+    confirmation_of,
     implied_by,
     looks_like_question,
     read_message,
@@ -133,7 +134,11 @@ def slot_events(changes: dict[str, Any], unknown: list[str]) -> dict[str, Any]:
 
 # Slots the extract methods set besides the form's own (rasa-sdk would drop them otherwise).
 BOOKKEEPING_SLOTS = {"unknown_criteria", "failed_attempts", "departments", "email_failures", "consent_at",
-                     "settled_early"}
+                     "settled_early", "pending_fact", "confirm_question", "fact_confirmation"}
+# A changed earlier answer read without a correction word is confirmed before it is stored: the form asks
+# CONFIRM_SLOT (utter_ask_fact_confirmation shows ``confirm_question`` with Ja/Nein) while ``pending_fact``
+# holds {"name": criterion, "value": new value}.
+CONFIRM_SLOT = "fact_confirmation"
 # Criteria a message may fill besides the asked one (rasa-sdk keeps them because they are form slots).
 FACT_SLOTS = (*QUALIFICATION_SLOTS, "departments")
 
@@ -175,6 +180,8 @@ class _FormValidation(FormValidationAction):
         return events + [SlotSet(k, v) for k, v in extra.items()]
 
     async def next_requested_slot(self, dispatcher, tracker, domain):
+        if tracker.get_slot("pending_fact"):
+            return SlotSet(REQUESTED_SLOT, CONFIRM_SLOT)
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         missing = (slot for slot in required if tracker.slots.get(slot) is None)
         return SlotSet(REQUESTED_SLOT, next(missing, None))
@@ -229,6 +236,11 @@ class ValidateQualificationForm(_FormValidation):
             return {}
         requested = None if activating else tracker.get_slot("requested_slot")
         digression = is_digression(tracker)
+        if requested == CONFIRM_SLOT:
+            confirmed = self._confirmed(dispatcher, tracker)
+            if confirmed is not None:
+                return confirmed
+            requested = None  # neither yes nor no: the earlier answer stays, the message is read as it is
         reading = reading_of(tracker, requested)
         unknown = list(tracker.get_slot("unknown_criteria") or [])
         result = slot_events(reading.changes, unknown)
@@ -243,6 +255,7 @@ class ValidateQualificationForm(_FormValidation):
         summary = texts.noted_facts(added)
         if summary:
             dispatcher.utter_message(text=summary)
+        result.update(self._ask_to_confirm(tracker, reading))
         if requested is None:
             return result
         value = reading.answer
@@ -252,7 +265,7 @@ class ValidateQualificationForm(_FormValidation):
         if value is not None:
             implied = implied_by(requested, value, tracker.get_slot("participants"))
             return {**implied, **result, requested: value, "failed_attempts": 0}
-        if reading.changes:
+        if reading.changes or reading.contradicted:
             return result  # the message said something else: no miss, the question comes again
         if reading.restated:
             dispatcher.utter_message(text=texts.ALREADY_KNOWN)  # "hab ich doch gesagt": no miss either
@@ -265,6 +278,43 @@ class ValidateQualificationForm(_FormValidation):
             return {requested: None, "unknown_criteria": _append(unknown, requested), "failed_attempts": 0}
         dispatcher.utter_message(response="utter_not_understood_answer")
         return {requested: None, "failed_attempts": failures}
+
+
+    @staticmethod
+    def _ask_to_confirm(tracker: Tracker, reading: Reading) -> dict[str, Any]:
+        """A changed earlier answer without a correction word: keep the old one and ask (never store a
+        guess)."""
+        pending = confirmation_of(reading)
+        if pending is None:
+            return {"pending_fact": None, "confirm_question": None, CONFIRM_SLOT: None} \
+                if tracker.get_slot("pending_fact") else {}
+        name, value = pending
+        question = texts.confirm_change({name: value}, {name: tracker.get_slot(name)})
+        return {"pending_fact": {"name": name, "value": value}, "confirm_question": question, CONFIRM_SLOT: None}
+
+    @staticmethod
+    def _confirmed(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any] | None:
+        """The answer to "Habe ich richtig verstanden …?": Ja stores the pending value (and says so), Nein
+        keeps the earlier answer; None when the message is neither."""
+        pending = tracker.get_slot("pending_fact") or {}
+        choice = choice_of(tracker)
+        if choice in CHOICE_YES:
+            yes = True
+        elif choice in CHOICE_NO:
+            yes = False
+        else:
+            yes = german.parse_yes_no(latest_text(tracker))
+            yes = yes if isinstance(yes, bool) else None
+        if yes is None:
+            return None
+        cleared = {"pending_fact": None, "confirm_question": None, CONFIRM_SLOT: None}
+        name, value = pending.get("name"), pending.get("value")
+        if not yes or name not in FACT_SLOTS:
+            dispatcher.utter_message(text=texts.KEPT_ANSWER)
+            return cleared
+        implied = implied_by(name, value, tracker.get_slot("participants"))
+        dispatcher.utter_message(text=texts.corrected_facts({name: value}))
+        return {**implied, **cleared, name: value}
 
 
 def qualification_questions(tracker: Tracker, domain_slots: list[str]) -> list[str]:

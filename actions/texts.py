@@ -114,6 +114,18 @@ def noted_facts(facts: dict) -> str:
     return f"{NOTED_PREFIX} " + ", ".join(parts) + "."
 
 
+KEPT_ANSWER = "Gut, dann bleibt es bei Ihrer ersten Angabe."
+
+
+def confirm_change(new: dict, old: dict) -> str:
+    """"Habe ich richtig verstanden: 5 Personen? Bisher hatte ich 4 Personen notiert." — a changed answer
+    stated without a correction word is confirmed before it is stored."""
+    now = noted_facts(new)[len(NOTED_PREFIX):].strip().rstrip(".")
+    before = noted_facts(old)[len(NOTED_PREFIX):].strip().rstrip(".")
+    question = f"Habe ich richtig verstanden: {now}?"
+    return f"{question} Bisher hatte ich notiert: {before}." if before else question
+
+
 def _and(items: list[str]) -> str:
     items = [str(i) for i in items]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " und " + items[-1]

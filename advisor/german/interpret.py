@@ -39,6 +39,7 @@ __all__ = [
     "CHOICE_YES",
     "UNKNOWN",
     "Reading",
+    "confirmation_of",
     "implied_by",
     "interpret_choice",
     "looks_like_question",
@@ -83,6 +84,9 @@ class Reading:
     corrected: dict[str, Any] = field(default_factory=dict)
     restated: set[str] = field(default_factory=set)
     """Facts the message states again with the value already given ("hab ich doch gesagt")."""
+    contradicted: dict[str, Any] = field(default_factory=dict)
+    """Changed values of earlier answers stated without a correction word: never stored from the text alone,
+    the form asks whether it understood them right (``confirmation_of``)."""
 
     @property
     def changes(self) -> dict[str, Any]:
@@ -119,8 +123,11 @@ def read_message(text: str, asked: str | None, choice: str | None, answers: Mapp
             reading.restated.add(name)
         elif current is None and name not in unknown:
             reading.added[name] = value
-        elif value is not UNKNOWN and current is not None and not _same(value, current) and correcting:
-            reading.corrected[name] = value
+        elif value is not UNKNOWN and current is not None and not _same(value, current):
+            if correcting:
+                reading.corrected[name] = value
+            else:
+                reading.contradicted[name] = value
     if asked:
         value = stated.get(asked)
         from_topic = asked in free
@@ -188,3 +195,13 @@ def implied_by(slot: str, value: Any, previous_participants: Any) -> dict[str, A
 def applicable(name: str, answers: Mapping[str, Any]) -> bool:
     """Whether criterion ``name`` is worth asking given the ``answers`` (the table's ``ask_if``)."""
     return BY_NAME[name].applies(answers)
+
+
+def confirmation_of(reading: Reading) -> tuple[str, Any] | None:
+    """The one changed fact to confirm before storing it, or None: a contradiction of an earlier answer that
+    the message states without a correction word, and only when it changes nothing else (the first one in
+    criteria order)."""
+    if reading.corrected or not reading.contradicted:
+        return None
+    name = next(n for n in FACT_FIELDS if n in reading.contradicted)
+    return name, reading.contradicted[name]

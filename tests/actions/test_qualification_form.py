@@ -282,3 +282,51 @@ async def test_explain_answers_how_many_questions_are_left(text, slots, shows, d
     if slots != "last":
         open_count = sum(1 for s in qualification_questions(tracker, required) if tracker.get_slot(s) is None)
         assert f"etwa {open_count} kurze Fragen" in reply and open_count > 3
+
+
+# -- a changed earlier answer without a correction word is confirmed, never stored from the text alone --------
+CONFIRM_BASE = {"participants": 3.0, "multiple_functions": True, "goals": ["overview"], "specific_approach": True,
+                "experience": "none", "platform_knowledge": False}
+
+
+async def test_a_contradiction_without_correction_word_is_asked_not_stored(dispatcher, domain):
+    tracker = make_tracker("Also Facebook nutzen wir alle privat.", "inform", active_loop=FORM,
+                           requested_slot="attitude_formed", slots=CONFIRM_BASE)
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert "platform_knowledge" not in events  # the earlier answer stays
+    assert events["pending_fact"] == {"name": "platform_knowledge", "value": True}
+    assert events["confirm_question"] == ("Habe ich richtig verstanden: Anwenderkenntnisse sind da? "
+                                          "Bisher hatte ich notiert: keine Anwenderkenntnisse.")
+    assert events["requested_slot"] == "fact_confirmation"
+    assert not any("nicht verstanden" in str(m) for m in responses(dispatcher))  # no miss
+
+
+@pytest.mark.parametrize(
+    "text,entities,stored,said",
+    [
+        ("/inform", [{"entity": "choice", "value": "yes"}], True, "Danke, korrigiert: Anwenderkenntnisse sind da."),
+        ("ja genau", [], True, "Danke, korrigiert: Anwenderkenntnisse sind da."),
+        ("/inform", [{"entity": "choice", "value": "no"}], None, "Gut, dann bleibt es bei Ihrer ersten Angabe."),
+        ("nee, stimmt so nicht", [], None, "Gut, dann bleibt es bei Ihrer ersten Angabe."),
+    ],
+)
+async def test_the_confirmation_stores_or_keeps_and_the_questions_go_on(text, entities, stored, said,
+                                                                         dispatcher, domain):
+    slots = {**CONFIRM_BASE, "pending_fact": {"name": "platform_knowledge", "value": True},
+             "confirm_question": "Habe ich richtig verstanden: Anwenderkenntnisse sind da?"}
+    tracker = make_tracker(text, "inform", entities=entities, active_loop=FORM, requested_slot="fact_confirmation",
+                           slots=slots)
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events.get("platform_knowledge") is stored
+    assert events["pending_fact"] is None and events["confirm_question"] is None
+    assert responses(dispatcher) == [said]
+    assert events["requested_slot"] == "broaden" or events["requested_slot"] == "attitude_formed"
+
+
+async def test_a_head_count_changed_in_passing_is_confirmed_with_both_numbers(dispatcher, domain):
+    tracker = make_tracker("Wir wären dann fünf Personen.", "inform", active_loop=FORM,
+                           requested_slot="specific_approach", slots=CONFIRM_BASE)
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events["confirm_question"] == ("Habe ich richtig verstanden: 5 Personen? "
+                                          "Bisher hatte ich notiert: 3 Personen.")
+    assert "participants" not in events

@@ -44,6 +44,7 @@ ASKS = {
     "strategy_parts": "Was legt Ihre Strategie",
 }
 CONTINUE = "weitermachen?"
+CONFIRM = "Habe ich richtig verstanden:"
 NOT_UNDERSTOOD = "nicht verstanden"
 HEADLINES = {
     "open_seminar": "ein offenes Seminar",
@@ -86,6 +87,8 @@ class Persona:
     lead: dict[str, Any] | None = None
     """Expected columns and ``criteria`` values of the stored lead; None: no lead must be stored."""
     xfail: str | None = None
+    confirm: tuple[str, ...] = ()
+    """The typed answers to "Habe ich richtig verstanden …?" in order; every such question must be expected."""
 
 
 def texts(messages: list[dict]) -> str:
@@ -121,9 +124,15 @@ def converse(chat: RestChat, persona: Persona) -> list[tuple[str, str]]:
     if persona.variant is None:
         return transcript
     seen: dict[str, int] = {}
-    for _ in range(len(ASKS) + 4):
+    confirms = list(persona.confirm)
+    for _ in range(len(ASKS) + 4 + len(confirms)):
         if HEADLINES[persona.variant] in reply:
             break
+        if CONFIRM in reply:
+            assert confirms, f"an unexpected confirmation question:\n{_show(transcript)}"
+            assert asked(reply.split(CONFIRM)[-1]) is None, f"a question besides the confirmation:\n{_show(transcript)}"
+            reply = say(confirms.pop(0))
+            continue
         if CONTINUE in reply and asked(reply.split(CONTINUE)[-1]) is None:
             reply = say("ja")
             continue
@@ -136,6 +145,7 @@ def converse(chat: RestChat, persona: Persona) -> list[tuple[str, str]]:
         reply = say(persona.answers[criterion])
         assert NOT_UNDERSTOOD not in reply, f"a clear answer was not understood:\n{_show(transcript)}"
     assert HEADLINES[persona.variant] in reply, f"no {persona.variant} recommendation:\n{_show(transcript)}"
+    assert not confirms, f"expected confirmation questions were not asked: {confirms}\n{_show(transcript)}"
     if persona.phase:
         assert PHASE_WORDS[persona.phase] in reply, f"phase {persona.phase} not said:\n{_show(transcript)}"
     assert (EARLY_STARTER in reply) == persona.early_starter, f"early-starter advice:\n{_show(transcript)}"
@@ -178,6 +188,37 @@ NO_EXPERIENCE = {
 }
 
 PERSONAS: list[Persona] = [
+    Persona(
+        "a head count changed in passing without a correction word is confirmed, then stored",
+        opening=[Step("Welches Format passt zu uns?", shows=("Wie viele Personen",)),
+                 Step("Wir sind zu dritt.", shows=("verschiedenen Funktionsbereichen",))],
+        stated=frozenset({"participants"}),
+        answers={**NO_EXPERIENCE, "multiple_functions": "ja, Vertrieb und Einkauf",
+                 "goals": "Wir wären dann übrigens fünf Personen. Wir möchten einen Überblick.",
+                 "platform_knowledge": "ja, Facebook privat"},
+        confirm=("ja, genau",),
+        variant="inhouse_seminar", phase="information",
+        after=contact("Jana Vogt", "Vogt Metallbau GmbH", "j.vogt@vogt-metallbau.de", "0911 334455",
+                      "vormittags"),
+        lead={"name": "Jana Vogt", "company": "Vogt Metallbau GmbH", "email": "j.vogt@vogt-metallbau.de",
+              "phone": "+49911334455", "recommendation": "seminar", "phase": "information",
+              "criteria": {"participants": 5, "multiple_functions": True, "goals": ["overview"],
+                           "departments": ["Vertrieb", "Einkauf"]}},
+    ),
+    Persona(
+        "a contradicting fact the prospect does not confirm keeps the first answer",
+        opening=[Step("Hallo, wir sind vier Leute aus dem Vertrieb und suchen das passende Format.",
+                      shows=("Notiert: 4 Personen aus Vertrieb",))],
+        stated=frozenset({"participants", "multiple_functions"}),
+        answers={**NO_EXPERIENCE, "goals": "Einen Überblick. Wir vier kommen übrigens aus verschiedenen Bereichen.",
+                 "platform_knowledge": "ja, Facebook privat"},
+        confirm=("nein, doch alle aus dem Vertrieb",),
+        variant="inhouse_seminar", phase="information",
+        after=contact("Ole Brandt", "Brandt Logistik KG", "ole@brandt-logistik.de", "keine", "nachmittags"),
+        lead={"name": "Ole Brandt", "recommendation": "seminar",
+              "criteria": {"participants": 4, "multiple_functions": False, "goals": ["overview"],
+                           "departments": ["Vertrieb"]}},
+    ),
     Persona(
         "group of seven checks relevance: in-house seminar",
         opening=[Step("Guten Tag, wir sind zu siebt aus Marketing, Vertrieb und Personal und wollen erstmal "
@@ -441,7 +482,7 @@ PERSONAS: list[Persona] = [
 
 
 PERSONAS.append(replace(
-    PERSONAS[0], name="'niemand von uns hat da Erfahrung' is no experience",
+    next(p for p in PERSONAS if p.name.startswith("group of seven")), name="'niemand von uns hat da Erfahrung' is no experience",
     answers={**NO_EXPERIENCE, "experience": "niemand von uns hat da Erfahrung"},
     after=contact("Petra Lange", "Stadtwerke Beispielstadt", "p.lange2@stadtwerke-beispiel.de", "keine",
                   "nachmittags"),
