@@ -36,6 +36,9 @@ class Settings:
     # privacy
     privacy_url: str = field(default_factory=lambda: _env("PRIVACY_URL", "http://localhost:8080/datenschutz.html"))
     consent_version: str = field(default_factory=lambda: _env("CONSENT_VERSION", "2026-11-v1"))
+    # retention (``leads retention``, run daily): conversations without a lead, and leads
+    conversation_retention_days: float = field(default_factory=lambda: float(_int("CONVERSATION_RETENTION_DAYS", 30)))
+    lead_retention_days: float = field(default_factory=lambda: float(_int("LEAD_RETENTION_DAYS", 730)))
     # consultant hand-off
     consultant_email: str = field(default_factory=lambda: _env("CONSULTANT_EMAIL", "berater@example.com"))
     mail_from: str = field(default_factory=lambda: _env("MAIL_FROM", "assistent@example.com"))

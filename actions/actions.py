@@ -74,8 +74,10 @@ def utter_text_only(dispatcher: CollectingDispatcher, domain: DomainDict, respon
 
 
 # slots a new session starts without (data_deleted_at would make the tracker store delete again)
+# Contact data and consent are not carried over either: a new session shows nothing typed in an earlier one
+# (anyone who knows the conversation id could start it) and asks for consent again before a callback.
 NOT_CARRIED_OVER = {"requested_slot", "privacy_url", "consultant_contact", "data_deleted_at", "failed_attempts",
-                    "email_failures"}
+                    "email_failures", "consent", "consent_at", "contact_confirmed", *CONTACT_FIELDS}
 
 
 class ActionSessionStart(Action):

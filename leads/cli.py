@@ -59,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     target.add_argument("--conversation")
     purge = sub.add_parser("purge", help="erase leads not updated for DAYS days")
     purge.add_argument("--older-than", type=float, required=True, metavar="DAYS")
+    sub.add_parser("retention", help="apply the retention periods: conversations without a lead after "
+                   "CONVERSATION_RETENTION_DAYS, leads after LEAD_RETENTION_DAYS (run daily)")
     flush = sub.add_parser("flush", help="write spooled leads to the database, then process the outbox once")
     flush.add_argument("--retry-failed", action="store_true", help="re-queue notifications that gave up")
     sub.add_parser("migrate", help="create or upgrade the database schema")
@@ -223,6 +225,26 @@ def _cmd_purge(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> i
     return EXIT_OK
 
 
+def _cmd_retention(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> int:
+    import time
+
+    from sqlalchemy import select
+
+    from config import get_settings
+    from leads.models import Lead
+
+    settings = get_settings()
+    leads = repo.purge_older_than(settings.lead_retention_days)
+    with repo.transaction() as s:
+        with_lead = set(s.execute(select(Lead.conversation_id)).scalars())
+    cutoff = time.time() - settings.conversation_retention_days * 86400
+    conversations = repo.events.purge_inactive(cutoff, keep=with_lead)
+    out.write(f"{leads} lead(s) older than {settings.lead_retention_days:g} days purged, "
+              f"{conversations} conversation(s) without a lead older than "
+              f"{settings.conversation_retention_days:g} days erased\n")
+    return EXIT_OK
+
+
 def _cmd_flush(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> int:
     from leads.notify import run_maintenance
 
@@ -242,7 +264,7 @@ def _cmd_migrate(repo: LeadRepository, args: argparse.Namespace, out: TextIO) ->
 COMMANDS = {
     "list": _cmd_list, "show": _cmd_show, "contacts": _cmd_contacts, "contact": _cmd_contact,
     "export": _cmd_export, "delete": _cmd_delete,
-    "purge": _cmd_purge, "flush": _cmd_flush, "migrate": _cmd_migrate,
+    "purge": _cmd_purge, "retention": _cmd_retention, "flush": _cmd_flush, "migrate": _cmd_migrate,
 }
 
 

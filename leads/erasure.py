@@ -83,16 +83,18 @@ class RasaEvents:
         with self._events() as conn:
             return 0 if conn is None else delete_events(conn, ids, until=until)
 
-    def purge_inactive(self, cutoff: float, *, dry_run: bool = False) -> int:
-        """Erase every conversation whose newest event is older than ``cutoff`` (epoch seconds).
-        Returns the number of conversations (only counted with ``dry_run``)."""
+    def purge_inactive(self, cutoff: float, *, dry_run: bool = False, keep: Iterable[str] = ()) -> int:
+        """Erase every conversation whose newest event is older than ``cutoff`` (epoch seconds), except
+        those in ``keep`` (conversations with a lead). Returns the number of conversations (only counted
+        with ``dry_run``)."""
+        kept = set(keep)
         with self._events() as conn:
             if conn is None:
                 return 0
-            stale = list(conn.execute(
+            stale = [sender for sender in conn.execute(
                 select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id)
                 .having(func.max(EVENTS.c.timestamp) < cutoff)
-            ).scalars())
+            ).scalars() if sender not in kept]
             if not dry_run:
                 delete_events(conn, stale)
             return len(stale)

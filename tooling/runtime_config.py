@@ -65,6 +65,8 @@ def endpoints(settings: Settings) -> dict[str, Any]:
         "action_endpoint": {"url": settings.action_endpoint,
                             "headers": {"Authorization": f"Bearer {action_server_token(settings)}"}},
         "tracker_store": tracker_store_config(settings.tracker_store_database_url),
+        # domain responses, contact data masked in the summary (rasa_addons/nlg.py)
+        "nlg": {"type": "rasa_addons.nlg.PrivacyNLG"},
     }
     lock = lock_store_config(settings.lock_store_url)
     if lock:

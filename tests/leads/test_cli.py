@@ -211,3 +211,25 @@ def test_python_dash_m(two_leads, env):
     assert len(json.loads(done.stdout)) == 2
     done = subprocess.run(cmd + ["show", "12345"], cwd=ROOT, env=proc_env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
+
+
+def test_retention_erases_old_conversations_without_a_lead_and_old_leads(env, repo, lead_kwargs, monkeypatch):
+    events = TrackerEvents(env["TRACKER_STORE_URL"]).create()
+    day = 86400
+    import time as _time
+
+    now = _time.time()
+    events.add("old-no-lead", timestamp=now - 31 * day)
+    events.add("new-no-lead", timestamp=now - 29 * day)
+    events.add("old-with-lead", timestamp=now - 31 * day)
+    repo.save_lead("old-with-lead", **lead_kwargs())
+    code, out = run("retention")
+    assert code == 0 and "0 lead(s)" in out and "1 conversation(s)" in out
+    assert events.count("old-no-lead") == 0
+    assert events.count("new-no-lead") == 3 and events.count("old-with-lead") == 3
+    # leads after LEAD_RETENTION_DAYS (here 0: every lead), with their conversation
+    monkeypatch.setenv("LEAD_RETENTION_DAYS", "0")
+    code, out = run("retention")
+    assert code == 0 and out.startswith("1 lead(s)")
+    assert events.count("old-with-lead") == 0 and events.count("new-no-lead") == 3
+    events.dispose()
