@@ -18,8 +18,9 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from leads.erasure import delete_events
-from rasa_addons import speedups
+from rasa_addons import resilience, speedups
 
+resilience.install()  # action server down: an apology instead of silence (rasa_addons/resilience.py)
 speedups.install()  # the Rasa server imports this module at start-up (endpoints.yml tracker_store type)
 logger = logging.getLogger(__name__)
 
