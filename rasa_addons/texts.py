@@ -31,3 +31,10 @@ MALFORMED_REQUEST = {
     "invalid_message": "Das Feld \"message\" fehlt oder ist kein Text.",
     "invalid_metadata": "Das Feld \"metadata\" muss ein JSON-Objekt sein.",
 }
+
+
+def action_server_unavailable(name: str, email: str, phone: str | None) -> str:
+    """The apology when the action server cannot be reached: how to reach the consultant directly."""
+    reach = f"per E-Mail an {email}" + (f" oder telefonisch unter {phone}" if phone else "")
+    return (f"Entschuldigung, gerade klemmt bei mir etwas. Bitte versuchen Sie es gleich noch einmal – "
+            f"oder erreichen Sie {name} direkt {reach}.")

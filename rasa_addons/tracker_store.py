@@ -37,8 +37,9 @@ from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from leads.erasure import delete_events
-from rasa_addons import privacy, speedups
+from rasa_addons import privacy, resilience, speedups
 
+resilience.install()  # action server down: an apology instead of silence (rasa_addons/resilience.py)
 speedups.install()  # the Rasa server imports this module at start-up (endpoints.yml tracker_store type)
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The process runner: child processes in their own session with a log file each, readiness by URL, and a stop
 that reaches the whole process group.
 
-The one home of ``VENV_BIN``, ``base_env``, ``Process``, ``stop_process``, ``wait_started`` and ``ProcessGroup``. The assistant's
+The one home of ``VENV_BIN``, ``base_env``, ``Process``, ``stop_process``, ``wait_started``, ``ProcessGroup`` and ``Supervisor`` (restart with backoff). The assistant's
 stack (tooling/stack.py) and the benchmark's reference assistant (bench/procs.py) both run on ``ProcessGroup``.
 Imports only ``config`` (for ``ROOT``) and ``tooling.net``: nothing of the assistant itself (actions, advisor,
 leads, rasa_addons) and nothing of tooling.stack, bench or tests.
@@ -13,8 +13,9 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from config import ROOT
@@ -83,6 +84,7 @@ class Process:
     name: str
     popen: subprocess.Popen
     log: Path
+    args: list[str] = field(default_factory=list)
 
     def tail(self, n: int = 40) -> str:
         try:
@@ -108,9 +110,18 @@ class ProcessGroup:
         with open(log, "ab") as fh:  # the child keeps its own copy of the descriptor
             popen = subprocess.Popen(args, cwd=self.cwd, env=self.env, stdout=fh, stderr=subprocess.STDOUT,
                                      start_new_session=True)
-        proc = Process(name, popen, log)
+        proc = Process(name, popen, log, list(args))
         self.processes.append(proc)
         return proc
+
+    def respawn(self, proc: Process) -> Process:
+        """Start ``proc``'s command again in its place (same name, log file and position)."""
+        index = self.processes.index(proc)
+        self.processes.remove(proc)
+        new = self.spawn(proc.name, proc.args)
+        self.processes.remove(new)
+        self.processes.insert(index, new)
+        return new
 
     def wait_ready(self, urls: dict[str, str], timeout: float) -> None:
         """Return when every URL (name -> URL) has answered 200; ``ProcessExited`` as soon as a process ends,
@@ -149,3 +160,57 @@ class ProcessGroup:
                 continue
             stop_process(p.popen)
             self.processes.remove(p)
+
+
+class Supervisor:
+    """Keeps a ``ProcessGroup`` running: a process that exits is restarted after a backoff that doubles on each
+    crash (``initial`` .. ``maximum`` seconds) and is reset once the process has stayed up ``stable`` seconds;
+    the other processes are not touched. Every exit and restart is appended to ``log`` (one line each).
+    Call ``poll`` periodically (the run command does it twice a second)."""
+
+    def __init__(self, group: ProcessGroup, log: Path, initial: float = 1.0, maximum: float = 30.0,
+                 stable: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.group = group
+        self.log = log
+        self.initial = initial
+        self.maximum = maximum
+        self.stable = stable
+        self.clock = clock
+        self.restarts: dict[str, int] = {}
+        self._delay: dict[str, float] = {}
+        self._started: dict[str, float] = {p.name: clock() for p in group.processes}
+        self._due: dict[str, float] = {}
+        for p in group.processes:
+            self.note(f"{p.name} running (pid {p.popen.pid})")
+
+    @property
+    def pending(self) -> set[str]:
+        """Names of the processes that exited and wait for their restart."""
+        return set(self._due)
+
+    def note(self, line: str) -> None:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        with open(self.log, "a", encoding="utf-8") as fh:
+            fh.write(f"{stamp} {line}\n")
+
+    def poll(self) -> None:
+        now = self.clock()
+        for proc in list(self.group.processes):
+            if proc.popen.poll() is None:
+                continue
+            name = proc.name
+            if name not in self._due:
+                up = now - self._started.get(name, now)
+                delay = self.initial if up >= self.stable else min(self.maximum, self._delay.get(name, 0) * 2
+                                                                   or self.initial)
+                self._delay[name] = delay
+                self._due[name] = now + delay
+                self.note(f"{name} (pid {proc.popen.pid}) exited with code {proc.popen.returncode} after {up:.0f} s;"
+                          f" restarting in {delay:.0f} s")
+            elif now >= self._due[name]:
+                del self._due[name]
+                new = self.group.respawn(proc)
+                self._started[name] = now
+                self.restarts[name] = self.restarts.get(name, 0) + 1
+                self.note(f"{name} restarted (pid {new.popen.pid}, restart {self.restarts[name]})")

@@ -16,7 +16,7 @@ from pathlib import Path
 from config import ROOT, Settings, get_settings
 from tooling import runtime_config
 from tooling.net import free_port, port_in_use
-from tooling.processes import VENV_BIN, ProcessGroup, base_env
+from tooling.processes import VENV_BIN, ProcessGroup, Supervisor, base_env
 from tooling.train import newest_model
 
 RASA_LOGGING = ROOT / "tooling" / "rasa-logging.yml"
@@ -156,12 +156,15 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
+    # a crashed process is restarted with backoff (var/logs/supervisor.log); the others keep serving
+    supervisor = Supervisor(stack, stack.log_dir / "supervisor.log")
     try:
         while not stopping:
             for p in stack.processes:
-                if p.popen.poll() is not None:
-                    print(f"ERROR: {p.name} stopped unexpectedly:\n{p.tail()}", file=sys.stderr)
-                    stopping = True
+                if p.popen.poll() is not None and p.name not in supervisor.pending:
+                    print(f"WARNING: {p.name} stopped unexpectedly, restarting it (see {supervisor.log}):\n"
+                          f"{p.tail(10)}", file=sys.stderr, flush=True)
+            supervisor.poll()
             time.sleep(0.5)
     finally:
         print("\nstopping ...", flush=True)
