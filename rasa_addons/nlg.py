@@ -1,6 +1,6 @@
 """Responses from the domain, with contact data masked where it is shown back.
 
-The summary before confirming ("Bitte prüfen Sie Ihre Angaben …") shows the e-mail address as ``e***@firma.de``
+The summary before confirming ("Bitte prüfen Sie Ihre Angaben …") shows the e-mail address as ``e•••@firma.de``
 and the phone number by its last four digits: whoever reads along (or continues a known conversation id) does
 not learn them, and the prospect still recognises their own. Configured in endpoints.yml as
 ``nlg: type: rasa_addons.nlg.PrivacyNLG`` (rendered by tooling/runtime_config.py).

@@ -72,19 +72,19 @@ def redact(text: str, known: Iterable[object] = ()) -> str:
 
 
 def mask_email(email: object) -> str:
-    """``erika@beispiel.de`` -> ``e***@beispiel.de`` (the domain is kept: it is the company's, and a typo in it
+    """``erika@beispiel.de`` -> ``e•••@beispiel.de`` (the domain is kept: it is the company's, and a typo in it
     is the common mistake)."""
     if not isinstance(email, str) or "@" not in email:
         return email if isinstance(email, str) else ""
     local, _, domain = email.partition("@")
-    return f"{local[:1]}***@{domain}"
+    return f"{local[:1]}•••@{domain}"
 
 
 def mask_phone(phone: object) -> str:
-    """``+491712345678`` -> ``***5678`` (the last four digits)."""
+    """``+491712345678`` -> ``•••5678`` (the last four digits)."""
     if not isinstance(phone, str):
         return ""
     digits = re.sub(r"\D", "", phone)
     if len(digits) < 6:
         return phone  # "–" (none given)
-    return f"***{digits[-4:]}"
+    return f"•••{digits[-4:]}"

@@ -26,6 +26,7 @@ TELEGRAM_MAX_CALLBACK_DATA = 64
 
 # realistic values for the placeholders (the longest we expect)
 PLACEHOLDERS = {
+    "confirm_question": "Habe ich richtig verstanden: 12 Personen? Bisher hatte ich notiert: 3 Personen.",
     "privacy_url": "https://www.beispiel-beratung.de/datenschutz.html",
     "consultant_contact": "per E-Mail an berater@beispiel-beratung.de oder unter 0171 2345678",
     "contact_name": "Dr. Maria Musterfrau-Beispiel",

@@ -48,7 +48,7 @@ def test_from_greeting_to_confirmed_lead(stack, mailbox):
     assert "Telefonnummer" in chat.texts(chat.say("Anna.Mueller@Baeckerei-Schulze.de"))
     assert "Wann oder wie" in chat.texts(chat.say("0171 2345678"))
     summary = chat.texts(chat.say("am liebsten vormittags"))
-    assert "Anna Müller" in summary and "***5678" in summary and "A***@baeckerei-schulze.de" in summary
+    assert "Anna Müller" in summary and "•••5678" in summary and "A•••@baeckerei-schulze.de" in summary
     assert "+491712345678" not in summary and "Stimmt alles?" in summary
     done = chat.texts(chat.say("ja"))
     assert "Vielen Dank!" in done and "Anna Müller" not in done  # no thanks with the full name

@@ -380,7 +380,7 @@ PERSONAS: list[Persona] = [
         variant="workshop", phase="strategy",
         after=[Step("Ich möchte jetzt einfach einen Rückruf", shows=("einverstanden",)),
                Step("ja", shows=("Wann oder wie",), hides=("heißen", "E-Mail-Adresse")),
-               Step("vormittags", shows=("Jana Roth", "***4455", "Stimmt alles?"), hides=("+49911334455",)),
+               Step("vormittags", shows=("Jana Roth", "•••4455", "Stimmt alles?"), hides=("+49911334455",)),
                Step("ja", shows=("Vielen Dank",))],
         lead={"name": "Jana Roth", "company": "Roth Haustechnik GmbH", "email": "jana.roth@roth-haustechnik.de",
               "phone": "+49911334455", "recommendation": "workshop", "phase": "strategy",

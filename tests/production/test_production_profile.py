@@ -78,7 +78,7 @@ ALTERNATING = [
     ("Krüger Werbetechnik GmbH", ["E-Mail"]),
     ("Jana.Krueger@Krueger-Werbetechnik.de", ["Telefonnummer"]),
     ("0171 2345678", ["Wann oder wie"]),
-    (inform("vormittags"), ["Jana Krüger", "+491712345678", "Stimmt alles?"]),
+    (inform("vormittags"), ["Jana Krüger", "•••5678", "Stimmt alles?"]),
     (inform("yes"), ["Vielen Dank!"]),
 ]
 

@@ -43,6 +43,6 @@ def test_erasure_trigger():
 
 
 def test_masking():
-    assert mask_email("erika@beispiel.de") == "e***@beispiel.de"
-    assert mask_phone("+491712345678") == "***5678"
+    assert mask_email("erika@beispiel.de") == "e•••@beispiel.de"
+    assert mask_phone("+491712345678") == "•••5678"
     assert mask_phone("–") == "–"
