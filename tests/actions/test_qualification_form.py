@@ -330,3 +330,11 @@ async def test_a_head_count_changed_in_passing_is_confirmed_with_both_numbers(di
     assert events["confirm_question"] == ("Habe ich richtig verstanden: 5 Personen? "
                                           "Bisher hatte ich notiert: 3 Personen.")
     assert "participants" not in events
+
+
+async def test_a_bare_yes_in_a_contradicting_message_does_not_answer_the_question(dispatcher, domain):
+    tracker = make_tracker("Instagram privat schon", "inform", active_loop=FORM, requested_slot="strategy_exists",
+                           slots=CONFIRM_BASE)
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events.get("strategy_exists") is None  # "schon" belongs to the contradicted fact
+    assert events["pending_fact"] == {"name": "platform_knowledge", "value": True}
