@@ -132,7 +132,9 @@ def read_message(text: str, asked: str | None, choice: str | None, answers: Mapp
         value = stated.get(asked)
         from_topic = asked in free
         # a bare "ja"/"nein" belongs to the facts the message states, not to the question asked
-        others = {k for k in (*reading.changes, *reading.contradicted) if k not in ASKED_WITH.get(asked, ())}
+        # (a contradicted fact only claims a bare yes/no: "Einen Überblick" still answers the goals)
+        claimed = (*reading.changes, *(reading.contradicted if isinstance(value, bool) else ()))
+        others = {k for k in claimed if k not in ASKED_WITH.get(asked, ())}
         if value is not None and (from_topic or not others):
             reading.answer = value
     reading.added.update(_implied(reading, answers))
