@@ -92,13 +92,30 @@ class Settings:
     # processed; larger request bodies get 413
     max_message_chars: int = field(default_factory=lambda: _int("MAX_MESSAGE_CHARS", 2000))
     max_request_bytes: int = field(default_factory=lambda: _int("MAX_REQUEST_BYTES", 256 * 1024))
+    # rate limits (messages a minute; 0: off): per conversation on every channel, per client address on the web
+    rate_limit_per_conversation: int = field(default_factory=lambda: _int("RATE_LIMIT_PER_CONVERSATION", 30))
+    rate_limit_per_ip: int = field(default_factory=lambda: _int("RATE_LIMIT_PER_IP", 120))
+    # reverse proxies in front of Rasa whose X-Forwarded-For is trusted for the client address (nginx: 1)
+    trusted_proxies: int = field(default_factory=lambda: _int("TRUSTED_PROXIES", 0))
     # shared secret Rasa sends with every action call (Authorization: Bearer ...); unset: generated once into
     # VAR_DIR/secrets/ (embedded profile; set it on every host when Rasa and the action server run apart)
     action_server_token: str = field(default_factory=lambda: _env("ACTION_SERVER_TOKEN", ""))
+    # key that signs the web chat's session tokens (rasa_addons/sessions.py); unset: generated once into
+    # VAR_DIR/secrets/ (set the same value on every Rasa replica)
+    session_secret: str = field(default_factory=lambda: _env("SESSION_SECRET", ""))
+    # origins whose pages may open the socket.io chat (besides WEB_ORIGIN), comma-separated
+    allowed_origins_extra: str = field(default_factory=lambda: _env("ALLOWED_ORIGINS", ""))
 
     @property
     def web_origin_url(self) -> str:
         return self.web_origin or f"http://localhost:{self.web_port}"
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """The origins allowed to open the socket.io chat: ``WEB_ORIGIN`` (or the demo page) plus
+        ``ALLOWED_ORIGINS``."""
+        extra = [o.strip().rstrip("/") for o in self.allowed_origins_extra.split(",") if o.strip()]
+        return list(dict.fromkeys([self.web_origin_url.rstrip("/"), *extra]))
 
     @property
     def action_endpoint(self) -> str:
@@ -126,18 +143,28 @@ def action_server_token(settings: Settings) -> str:
     """The secret between Rasa and the action server: ``ACTION_SERVER_TOKEN``, else the one generated once into
     ``VAR_DIR/secrets/action_server_token`` (mode 600; never in git). Both servers call this with the same
     ``VAR_DIR``; whichever comes first creates the file (atomically), the other reads it."""
-    if settings.action_server_token:
-        if not TOKEN_PATTERN.match(settings.action_server_token):
+    return _secret(settings, "ACTION_SERVER_TOKEN", settings.action_server_token, "action_server_token")
+
+
+def session_secret(settings: Settings) -> str:
+    """The key that signs web chat session tokens: ``SESSION_SECRET``, else generated once into
+    ``VAR_DIR/secrets/session_secret``. Every Rasa replica needs the same value."""
+    return _secret(settings, "SESSION_SECRET", settings.session_secret, "session_secret")
+
+
+def _secret(settings: Settings, variable: str, value: str, file_name: str) -> str:
+    if value:
+        if not TOKEN_PATTERN.match(value):
             raise ConfigurationError(
-                "ACTION_SERVER_TOKEN must be 32-512 characters of A-Z a-z 0-9 . _ ~ + / = - "
+                f"{variable} must be 32-512 characters of A-Z a-z 0-9 . _ ~ + / = - "
                 "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
             )
-        return settings.action_server_token
+        return value
     folder = settings.var_dir / "secrets"
-    path = folder / "action_server_token"
+    path = folder / file_name
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = folder / f".action_server_token.{os.getpid()}.{secrets.token_hex(4)}"
+        tmp = folder / f".{file_name}.{os.getpid()}.{secrets.token_hex(4)}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(32) + "\n")

@@ -37,7 +37,7 @@ import aiohttp
 from bench import baseline as bl
 from bench import report
 from bench.conversations import german_script, moodbot_script
-from bench.load import LevelStats, run_rest, run_socketio
+from bench.load import LevelStats, rest_sender, run_rest, run_socketio
 from bench.nlu_timing import pick
 from bench.procs import BaselineServers, loadavg, ours_servers, peak_rss_mb, rss_mb
 from config import ROOT
@@ -453,8 +453,9 @@ class Bench:
             while True:
                 start = time.perf_counter()
                 try:
+                    sender = await rest_sender(s, base_url, f"bench-{self.run_id}-cold")
                     async with s.post(f"{base_url}/webhooks/rest/webhook",
-                                      json={"sender": f"bench-{self.run_id}-cold", "message": text}) as resp:
+                                      json={"sender": sender, "message": text}) as resp:
                         await resp.read()
                         if resp.status == 200:
                             return (time.perf_counter() - start) * 1000.0

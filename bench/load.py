@@ -158,6 +158,18 @@ async def _drive(stats: LevelStats, concurrency: int, conversations: int, max_st
 
 
 # -- REST -----------------------------------------------------------------------------------------------------
+async def rest_sender(session: aiohttp.ClientSession, base_url: str, fallback: str) -> str:
+    """The ``sender`` of a new REST conversation: a session token where the server issues them (ours, ``POST
+    /webhooks/rest/session``), else ``fallback`` (stock Rasa, the baseline, takes any id)."""
+    try:
+        async with session.post(f"{base_url}/webhooks/rest/session") as resp:
+            if resp.status == 200:
+                return (await resp.json())["session"]
+    except (aiohttp.ClientError, ValueError, KeyError):
+        pass
+    return fallback
+
+
 async def run_rest(base_url: str, scripts: ScriptFactory, *, concurrency: int, conversations: int,
                    max_start_s: float, turn_timeout: float, sender_prefix: str, label: str = "rest",
                    report: Callable[[str], None] | None = None, pids: dict[str, int] | None = None) -> LevelStats:
@@ -171,13 +183,17 @@ async def run_rest(base_url: str, scripts: ScriptFactory, *, concurrency: int, c
         async def play(index: int) -> None:
             script = scripts(index)
             base_sender = f"{sender_prefix}-{index}"
+            senders: dict[int, str] = {}  # sub-conversation -> its sender
             replies: list[list[str]] = []
             aborted = None
             for i, turn in enumerate(script.turns):
+                if turn.session not in senders:
+                    fallback = f"{base_sender}-s{turn.session}" if turn.session else base_sender
+                    senders[turn.session] = await rest_sender(session, base_url, fallback)
                 stats.turns_sent += 1
                 t0 = time.perf_counter()
                 try:
-                    sender = f"{base_sender}-s{turn.session}" if turn.session else base_sender
+                    sender = senders[turn.session]
                     async with session.post(url, json={"sender": sender, "message": turn.text}) as resp:
                         body = await resp.read()
                         elapsed = time.perf_counter() - t0
@@ -254,6 +270,7 @@ async def run_socketio(base_url: str, scripts: ScriptFactory, *, concurrency: in
         session_id = f"{sender_prefix}-{index}"
         inbox: asyncio.Queue = asyncio.Queue()
         confirmed = asyncio.Event()
+        confirmed_id: dict[str, Any] = {}
         client = socketio.AsyncClient(reconnection=False)
 
         @client.on("bot_uttered")
@@ -261,7 +278,9 @@ async def run_socketio(base_url: str, scripts: ScriptFactory, *, concurrency: in
             inbox.put_nowait((time.perf_counter(), data if isinstance(data, dict) else {"text": str(data)}))
 
         @client.on("session_confirm")
-        async def on_confirm(_data: Any) -> None:
+        async def on_confirm(data: Any) -> None:
+            # ours issues its own (signed) session id, stock Rasa confirms the one requested
+            confirmed_id["id"] = data.get("session_id") if isinstance(data, dict) else data
             confirmed.set()
 
         replies: list[list[str]] = []
@@ -292,7 +311,8 @@ async def run_socketio(base_url: str, scripts: ScriptFactory, *, concurrency: in
                 marker = script.marker(turn)
                 stats.turns_sent += 1
                 t0 = time.perf_counter()
-                await client.emit("user_uttered", {"message": turn.text, "session_id": session_id})
+                await client.emit("user_uttered", {"message": turn.text,
+                                                   "session_id": confirmed_id.get("id") or session_id})
                 texts: list[str] = []
                 last = None
                 hard_deadline = t0 + turn_timeout

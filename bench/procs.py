@@ -87,8 +87,10 @@ def loadavg() -> list[float]:
 
 # -- the assistant ---------------------------------------------------------------------------------------------
 def ours_servers(var_dir: Path, model: Path) -> Stack:
-    """The project's action server + Rasa server, as the run command starts them (web server off)."""
-    return Stack(env={**free_ports_env(var_dir), "MODEL_PATH": str(model)}, with_web=False)
+    """The project's action server + Rasa server, as the run command starts them (web server off; no rate limits:
+    the load comes from one address and faster than anyone types, and the baseline has none)."""
+    return Stack(env={**free_ports_env(var_dir), "MODEL_PATH": str(model), "RATE_LIMIT_PER_CONVERSATION": "0",
+                      "RATE_LIMIT_PER_IP": "0"}, with_web=False)
 
 
 # -- the rasa init baseline -------------------------------------------------------------------------------------

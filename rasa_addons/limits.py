@@ -6,6 +6,12 @@
 - **Request body size** (``MAX_REQUEST_BYTES``, default 256 KiB): a larger body is refused with 413 and a JSON
   error before it is parsed. 256 KiB leaves room for a 2,000-character message in any encoding (JSON escapes
   make one character up to 12 bytes) and lets a pasted 100,000-character text still get the German notice.
+- **Rate limits** (``RATE_LIMIT_PER_CONVERSATION``, default 30 messages a minute, ``RATE_LIMIT_PER_IP``, default
+  120 a minute; 0 switches one off): a token bucket per conversation (every channel) and per client address
+  (REST, socket.io; Messenger and Telegram come from the platforms' servers), holding a quarter of a minute's
+  messages (at least 5) at once. A message over the limit gets "bitte kurz warten" in German (once per bucket
+  until it refills a message; further ones are dropped silently) and is not processed. The buckets live in the
+  Rasa process: with several replicas a client may get up to that many times the limit.
 - **REST body shape**: an object with a non-empty string ``sender``, a string ``message`` and optional object
   ``metadata``; anything else is 400 with a JSON error. There is no shared "default" conversation: Rasa would
   put every request without a sender into one.
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,18 +48,31 @@ class MalformedRequest(ValueError):
         return texts.MALFORMED_REQUEST[self.code]
 
 
+DEFAULT_RATE_PER_CONVERSATION = 30  # messages a minute
+DEFAULT_RATE_PER_IP = 120
+
+
+def _setting(credentials: dict[str, Any], key: str, default: int) -> int:
+    value = credentials.get(key)
+    return default if value is None or value == "" else int(value)
+
+
 @dataclass(frozen=True)
 class Limits:
     max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    rate_per_conversation: int = DEFAULT_RATE_PER_CONVERSATION
+    rate_per_ip: int = DEFAULT_RATE_PER_IP
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> Limits:
-        """``max_message_chars`` / ``max_request_bytes`` of a channel's credentials.yml entry (defaults if unset)."""
+        """The limits of a channel's credentials.yml entry (defaults if unset; a rate of 0 is off)."""
         credentials = credentials or {}
         return cls(
             int(credentials.get("max_message_chars") or DEFAULT_MAX_MESSAGE_CHARS),
             int(credentials.get("max_request_bytes") or DEFAULT_MAX_REQUEST_BYTES),
+            _setting(credentials, "rate_per_conversation", DEFAULT_RATE_PER_CONVERSATION),
+            _setting(credentials, "rate_per_ip", DEFAULT_RATE_PER_IP),
         )
 
     def body_too_large(self, body: bytes | None) -> bool:
@@ -71,6 +91,45 @@ def too_large_error(limits: Limits) -> dict[str, Any]:
 def malformed_error(exc: MalformedRequest) -> dict[str, str]:
     """The JSON body of a 400 answer."""
     return {"error": exc.code, "message": exc.message}
+
+
+class RateLimiter:
+    """Token buckets per key: ``per_minute`` messages a minute, up to a quarter of that (at least 5) at once.
+
+    ``check(key)`` says whether a message may pass now: "ok", "notify" (refused; tell the client once) or
+    "drop" (refused; the client was told). Buckets that are full again are forgotten, so memory stays bounded
+    by the number of clients active in the last minute."""
+
+    MAX_KEYS = 100_000
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = per_minute / 60.0
+        self.capacity = max(5.0, per_minute / 4)
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float, bool]] = {}  # key -> (tokens, time, told)
+
+    @property
+    def enabled(self) -> bool:
+        return self.rate > 0
+
+    def check(self, key: str) -> str:
+        if not self.enabled:
+            return "ok"
+        now = self.clock()
+        tokens, then, told = self._buckets.get(key, (self.capacity, now, False))
+        tokens = min(self.capacity, tokens + (now - then) * self.rate)
+        if tokens >= 1:
+            self._buckets[key] = (tokens - 1, now, False)
+            self._forget_full(now)
+            return "ok"
+        self._buckets[key] = (tokens, now, True)
+        return "drop" if told else "notify"
+
+    def _forget_full(self, now: float) -> None:
+        if len(self._buckets) <= self.MAX_KEYS:
+            return
+        refill = self.capacity / self.rate
+        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < refill}
 
 
 @dataclass(frozen=True)
@@ -105,13 +164,23 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 def guard_messages(on_new_message: OnNewMessage, limits: Limits, channel: str) -> OnNewMessage:
-    """``on_new_message`` (Rasa's handler: NLU, dialogue, actions) for messages within the length limit only.
+    """``on_new_message`` (Rasa's handler: NLU, dialogue, actions) for messages within the length limit and the
+    conversation's rate limit only.
 
     A longer message gets the German notice through the message's own output channel (REST collector,
-    socket.io room, Messenger, Telegram) and is not handed to Rasa: no NLU, no tracker event.
+    socket.io room, Messenger, Telegram) and is not handed to Rasa: no NLU, no tracker event; so does the first
+    message over the rate limit (later ones are dropped until the bucket refills).
     """
+    per_conversation = RateLimiter(limits.rate_per_conversation)
 
     async def handle(message: UserMessage) -> Any:
+        verdict = per_conversation.check(message.sender_id or "")
+        if verdict != "ok":
+            logger.warning("%s: conversation %s over its rate limit (%d a minute)", channel, message.sender_id,
+                           limits.rate_per_conversation)
+            if verdict == "notify":
+                await message.output_channel.send_text_message(message.sender_id, texts.RATE_LIMITED)
+            return None
         if limits.message_too_long(message.text):
             logger.warning("%s: message of %d characters refused (limit %d), conversation %s", channel,
                            len(message.text), limits.max_message_chars, message.sender_id)

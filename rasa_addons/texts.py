@@ -23,6 +23,20 @@ def request_too_large(max_bytes: int) -> str:
     )
 
 
+#: the answer to a message over the rate limit (per conversation or per client address; not processed)
+RATE_LIMITED = ("Einen Moment bitte – so schnell komme ich nicht hinterher. Bitte warten Sie kurz und schreiben "
+                "Sie dann weiter.")
+
+#: the JSON error of a REST message without a valid session token (HTTP 401)
+INVALID_SESSION = ("Diese Sitzung kenne ich nicht. Bitte holen Sie mit POST /webhooks/rest/session eine neue und "
+                   "senden Sie sie als \"sender\".")
+
+#: the JSON error of a request from a page the assistant does not serve (HTTP 403)
+ORIGIN_NOT_ALLOWED = "Diese Seite darf den Chat nicht verwenden."
+
+#: the JSON error of a REST request that is not JSON (HTTP 415)
+JSON_REQUIRED = "Bitte senden Sie die Anfrage als JSON (Content-Type: application/json)."
+
 #: error code of a malformed REST request (HTTP 400) -> its German explanation
 MALFORMED_REQUEST = {
     "invalid_json": "Die Anfrage ist kein gültiges JSON.",

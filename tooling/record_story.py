@@ -16,13 +16,19 @@ import json
 import sys
 import tempfile
 import urllib.request
-import uuid
 from pathlib import Path
 
 import yaml
 
 from config import ROOT
+from rasa_addons.sessions import conversation_id
 from tooling.stack import Stack, free_ports_env
+
+
+def open_session(rasa_url: str) -> str:
+    req = urllib.request.Request(f"{rasa_url}/webhooks/rest/session", data=b"", method="POST")
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        return json.loads(resp.read())["session"]
 
 
 def say(rasa_url: str, sender: str, text: str) -> list[dict]:
@@ -51,11 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     script = yaml.safe_load(Path(argv[0]).read_text())
     var = Path(tempfile.mkdtemp(prefix="record-"))
     steps = []
-    with Stack(env=free_ports_env(var), with_web=False) as stack:
+    with Stack(env={**free_ports_env(var), "RATE_LIMIT_PER_CONVERSATION": "0", "RATE_LIMIT_PER_IP": "0"},
+               with_web=False) as stack:
         for conversation in script["conversations"]:
-            sender = f"record-{uuid.uuid4().hex[:8]}"
+            token = open_session(stack.rasa_url)
+            sender = conversation_id(token)
             for message in conversation["messages"]:
-                replies = say(stack.rasa_url, sender, message)
+                replies = say(stack.rasa_url, token, message)
                 print(f"# {conversation['name']}: > {message}", file=sys.stderr)
                 for r in replies:
                     print(f"#    < {r.get('text', '')[:110]}", file=sys.stderr)

@@ -104,15 +104,17 @@ def _channel_enabled(settings: Settings, name: str, required: dict[str, str]) ->
 def credentials(settings: Settings) -> dict[str, Any]:
     """Rasa's credentials.yml: REST and socket.io always, Messenger and Telegram only when configured; every
     channel with the input limits (rasa_addons/limits.py)."""
-    limits = {"max_message_chars": settings.max_message_chars, "max_request_bytes": settings.max_request_bytes}
+    limits = {"max_message_chars": settings.max_message_chars, "max_request_bytes": settings.max_request_bytes,
+              "rate_per_conversation": settings.rate_limit_per_conversation}
+    web = {**limits, "rate_per_ip": settings.rate_limit_per_ip, "proxies_count": settings.trusted_proxies}
     cfg: dict[str, Any] = {
-        REST_CHANNEL: {**limits},
+        REST_CHANNEL: {**web},
         SOCKETIO_CHANNEL: {
             "user_message_evt": "user_uttered",
             "bot_message_evt": "bot_uttered",
             # the widget keeps its session id (sessionStorage) and rejoins it after a page reload
             "session_persistence": True,
-            **limits,
+            **web,
         },
     }
     if _channel_enabled(settings, "Facebook Messenger", FACEBOOK_REQUIRED):

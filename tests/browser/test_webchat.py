@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from rasa_addons.sessions import conversation_id
 from tests.support import domain as support_domain
 
 pytestmark = pytest.mark.browser
@@ -171,8 +172,10 @@ def test_qualification_callback_reload_and_lead_in_the_browser(chat):
     assert page.locator(".rw-new-message").get_attribute("placeholder") == "Ihre Nachricht …"
     # buttons render as buttons (role/tabindex for the keyboard), exactly the domain's titles
     assert chat.replies() == domain_buttons("utter_offer_help")
-    sender = chat.session_id()
-    assert re.fullmatch(r"[0-9a-f]{32}", sender), sender  # random id from Rasa, kept in sessionStorage
+    token = chat.session_id()
+    # a signed session token from the server (rasa_addons/sessions.py), kept in sessionStorage
+    assert re.fullmatch(r"s1\.web-[0-9a-f]{32}\.[A-Za-z0-9_-]{43}", token), token
+    sender = conversation_id(token)
 
     # qualification: typed German answers and buttons
     chat.say("Welches Format passt zu uns?", "Wie viele Personen")
@@ -211,7 +214,7 @@ def test_qualification_callback_reload_and_lead_in_the_browser(chat):
     page.wait_for_selector(".rw-widget-container .rw-launcher")
     chat.open_chat()
     page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length >= n", arg=[RESPONSES, len(said_before)])
-    assert chat.session_id() == sender
+    assert chat.session_id() == token
     assert chat.bot_texts()[: len(said_before)] == said_before
     assert "wir sind zu dritt" in chat.user_texts() and chat.user_texts() == typed_before
     chat.say("Danke", "")  # any answer: the socket rejoined the same conversation
@@ -285,7 +288,7 @@ def test_each_browser_session_gets_its_own_sender_id(browser, assistant):
             ids.append(page.session_id())
         finally:
             page.close()
-    assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids) and ids[0] != ids[1]
+    assert all(re.fullmatch(r"s1\.web-[0-9a-f]{32}\.[A-Za-z0-9_-]{43}", i) for i in ids) and ids[0] != ids[1]
 
 
 def _box_overlap(a: dict, b: dict) -> bool:

@@ -33,7 +33,10 @@ TG_VARS = {
     "TELEGRAM_WEBHOOK_URL": "https://bot.example.com/webhooks/telegram/webhook",
     "TELEGRAM_SECRET_TOKEN": "s3cret_token-1",
 }
-ALL_CHANNEL_VARS = [*FB_VARS, *TG_VARS, "TELEGRAM_API_SERVER", "FACEBOOK_GRAPH_URL"]
+ALL_CHANNEL_VARS = [*FB_VARS, *TG_VARS, "TELEGRAM_API_SERVER", "FACEBOOK_GRAPH_URL",
+                    "RATE_LIMIT_PER_CONVERSATION", "RATE_LIMIT_PER_IP", "TRUSTED_PROXIES"]
+WEB_LIMITS = {"max_message_chars": 2000, "max_request_bytes": 256 * 1024, "rate_per_conversation": 30,
+              "rate_per_ip": 120, "proxies_count": 0}
 
 
 @pytest.fixture
@@ -51,10 +54,10 @@ def settings_from(monkeypatch):
 def test_without_messenger_variables_only_rest_and_socketio(settings_from):
     cfg = runtime_config.credentials(settings_from())
     assert set(cfg) == {runtime_config.REST_CHANNEL, runtime_config.SOCKETIO_CHANNEL}
-    assert cfg[runtime_config.REST_CHANNEL] == {"max_message_chars": 2000, "max_request_bytes": 256 * 1024}
+    assert cfg[runtime_config.REST_CHANNEL] == WEB_LIMITS
     assert cfg[runtime_config.SOCKETIO_CHANNEL] == {
         "user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered", "session_persistence": True,
-        "max_message_chars": 2000, "max_request_bytes": 256 * 1024}
+        **WEB_LIMITS}
 
 
 def test_facebook_enabled_by_its_variables(settings_from):

@@ -8,6 +8,8 @@ import urllib.request
 
 import pytest
 
+from tests.support.chat import open_session
+
 OTHER_ORIGINS = ["http://evil.example", "http://localhost:1", "null", "https://localhost"]
 
 
@@ -24,7 +26,7 @@ def request(url: str, origin: str, method: str = "GET", body: dict | None = None
 
 def rest(assistant, origin: str):
     return request(f"{assistant.rasa_url}/webhooks/rest/webhook", origin, "POST",
-                   {"sender": "cors-check", "message": "Hallo"})
+                   {"sender": open_session(assistant.rasa_url), "message": "Hallo"})
 
 
 def test_page_origin_is_allowed(assistant):

@@ -63,6 +63,8 @@ def production(tmp_path_factory) -> Iterator[Production]:
             "PRIVACY_URL": f"{PAGE_ORIGIN}/datenschutz.html",
             # one secret for Rasa (both replicas) and the action server, as in production.env
             "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32),
+            # one key for the web chat's session tokens on both replicas, as in production.env
+            "SESSION_SECRET": secrets.token_urlsafe(32),
         }
         action_port = free_port()
         replica_a = Stack(env={**shared, **free_ports_env(tmp_path_factory.mktemp("replica-a")),

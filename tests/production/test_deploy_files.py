@@ -267,8 +267,10 @@ def test_nginx_in_front_of_the_replicas(proxy, production):
         poll_until(lambda seen: any("Wie viele Personen" in p for p in seen))
 
         # REST from an internal address (loopback) is let through, other Rasa routes are not
+        status, _, body = client.request("POST", "/webhooks/rest/session", body=b"")
+        assert status == 200, body
         status, _, body = client.request("POST", "/webhooks/rest/webhook", body=json.dumps(
-            {"sender": f"proxy-rest-{uuid.uuid4().hex[:8]}", "message": "Hallo"}).encode(),
+            {"sender": json.loads(body)["session"], "message": "Hallo"}).encode(),
             headers={"Content-Type": "application/json"})
         assert status == 200 and "Assistent" in body.decode()
         assert client.request("GET", "/webhooks/socketio/")[0] == 404

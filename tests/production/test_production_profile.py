@@ -12,7 +12,6 @@ Redis lock store, one action server writes leads to PostgreSQL and mails the bri
 from __future__ import annotations
 
 import json
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -84,8 +83,9 @@ ALTERNATING = [
 
 
 def test_conversation_alternating_between_replicas_ends_in_one_lead(production, redis_monitor):
-    sender = f"prod-{uuid.uuid4().hex[:12]}"
-    chats = [RestChat(stack.rasa_url, sender) for stack in production.replicas]
+    first = RestChat(production.replica_a.rasa_url)  # a session issued by A is valid on B (one SESSION_SECRET)
+    chats = [first, RestChat(production.replica_b.rasa_url, first.token)]
+    sender = first.sender
     before_callback = ALTERNATING.index(("/request_callback", ["einverstanden", "datenschutz"]))
 
     for turn, (message, expected) in enumerate(ALTERNATING):
@@ -150,8 +150,9 @@ def test_conversation_alternating_between_replicas_ends_in_one_lead(production, 
 
 def test_lock_keys_carry_the_configured_prefix(production, redis_monitor):
     prefix = runtime_config.lock_store_config(production.env["LOCK_STORE_URL"])["key_prefix"]
-    sender = f"prefix-{uuid.uuid4().hex[:12]}"
-    RestChat(production.replica_a.rasa_url, sender).say("Hallo")
+    chat = RestChat(production.replica_a.rasa_url)
+    chat.say("Hallo")
+    sender = chat.sender
     keys = {key for _, _, key in lock_keys(redis_monitor.snapshot(), sender)}
     assert keys == {f"{prefix}:lock:{sender}"}
 
@@ -183,7 +184,6 @@ def profile(i: int) -> dict:
     workshop = i % 2 == 1
     participants = ["2", "4", "8", "12", "3"][i // 2] if workshop else "1"
     return {
-        "sender": f"conc-{i}-{uuid.uuid4().hex[:8]}",
         "name": name,
         "company": f"{name.split()[1]} & Partner GmbH",
         "email": f"{first}.{last}@firma-{i}.example.org",
@@ -195,7 +195,11 @@ def profile(i: int) -> dict:
 
 def converse(production: Production, i: int) -> dict:
     p = profile(i)
-    chats = [RestChat(stack.rasa_url, p["sender"]) for stack in production.replicas]
+    first = RestChat(production.replicas[i % 2].rasa_url)
+    chats = [first, RestChat(production.replicas[(i + 1) % 2].rasa_url, first.token)]
+    if i % 2:
+        chats.reverse()
+    p["sender"] = first.sender
     script = [("/request_recommendation", "Wie viele Personen"), *p["form"],
               ("/request_callback", "einverstanden"), (inform("yes"), "heißen"), (p["name"], "Unternehmen"),
               (p["company"], "E-Mail"), (p["email"], "Telefonnummer"), (inform("none"), "Wann oder wie"),

@@ -25,7 +25,8 @@ from rasa_addons.limits import (
     MalformedRequest,
     parse_rest_body,
 )
-from tests.support.chat import RestChat
+from rasa_addons.sessions import conversation_id
+from tests.support.chat import RestChat, open_session
 from tests.support.messenger import MessengerUser, signature
 from tests.support.messenger import texts as fb_texts
 from tests.support.reliability import post, tracker_events
@@ -42,6 +43,12 @@ def rest_url(assistant) -> str:
 
 def rest_say(assistant, sender: str, text: str):
     return post(rest_url(assistant), json.dumps({"sender": sender, "message": text}).encode())
+
+
+def new_session(assistant) -> tuple[str, str]:
+    """A session token from the server and the conversation id it names."""
+    token = open_session(assistant.rasa_url)
+    return token, conversation_id(token)
 
 
 def user_texts(assistant, sender: str) -> list[str]:
@@ -93,26 +100,26 @@ def test_limits_count_characters_not_bytes():
 
 # -- REST ----------------------------------------------------------------------------------------------------
 def test_100k_message_gets_the_german_notice_quickly_and_is_not_processed(assistant):
-    sender = f"long-{uuid.uuid4().hex[:10]}"
-    status, messages, seconds = rest_say(assistant, sender, LONG)
+    token, sender = new_session(assistant)
+    status, messages, seconds = rest_say(assistant, token, LONG)
     print(f"\n100,000 characters over REST: HTTP {status} in {seconds * 1000:.0f} ms")
     assert status == 200
     assert [m["text"] for m in messages] == [NOTICE] and messages[0]["recipient_id"] == sender
     assert seconds < 5, f"the notice took {seconds:.1f} s"
     assert tracker_events(assistant.var_dir, sender) == []  # never reached NLU or the tracker store
     # the same conversation goes on normally
-    status, messages, _ = rest_say(assistant, sender, "Hallo")
+    status, messages, _ = rest_say(assistant, token, "Hallo")
     assert status == 200 and "Assistent" in RestChat.texts(messages)
     assert user_texts(assistant, sender) == ["Hallo"]
 
 
 def test_a_message_at_the_limit_is_processed(assistant):
-    sender = f"limit-{uuid.uuid4().hex[:10]}"
+    token, sender = new_session(assistant)
     text = ("Wir möchten mit Social Media anfangen. " * 60)[:DEFAULT_MAX_MESSAGE_CHARS]
-    status, messages, _ = rest_say(assistant, sender, text)
+    status, messages, _ = rest_say(assistant, token, text)
     assert status == 200 and NOTICE not in RestChat.texts(messages)
     assert len(user_texts(assistant, sender)) == 1
-    status, messages, _ = rest_say(assistant, sender, text + "!")
+    status, messages, _ = rest_say(assistant, token, text + "!")
     assert status == 200 and RestChat.texts(messages) == NOTICE
     assert len(user_texts(assistant, sender)) == 1
 
@@ -126,7 +133,7 @@ def test_other_conversations_do_not_wait_for_a_100k_message(assistant):
         assert "Seminar" in other.texts(other.say("Hallo"))
         baseline.append(time.monotonic() - started)
 
-    senders = [f"flood-{uuid.uuid4().hex[:8]}" for _ in range(3)]
+    senders = [open_session(assistant.rasa_url) for _ in range(3)]
     with ThreadPoolExecutor(len(senders)) as pool:
         floods = [pool.submit(rest_say, assistant, s, LONG) for s in senders]
         time.sleep(0.05)
@@ -184,6 +191,7 @@ async def _socket_chat(url: str, session_id: str, messages: list[str], wait: flo
     got = asyncio.Event()
     confirmed = asyncio.Event()
     disconnected = asyncio.Event()
+    session: dict[str, str] = {}
 
     @client.on("bot_uttered")
     async def on_bot(data):
@@ -191,7 +199,8 @@ async def _socket_chat(url: str, session_id: str, messages: list[str], wait: flo
         got.set()
 
     @client.on("session_confirm")
-    async def on_session(_):
+    async def on_session(token):
+        session["token"] = token
         confirmed.set()
 
     @client.on("disconnect")
@@ -218,7 +227,8 @@ async def _socket_chat(url: str, session_id: str, messages: list[str], wait: flo
     finally:
         if not disconnected.is_set():
             await client.disconnect()
-    return {"answers": answers, "timings": timings, "disconnected": disconnected.is_set()}
+    return {"answers": answers, "timings": timings, "disconnected": disconnected.is_set(),
+            "token": session["token"], "conversation": conversation_id(session["token"])}
 
 
 def test_socketio_100k_message_gets_the_notice_and_the_chat_goes_on(assistant):
@@ -229,15 +239,16 @@ def test_socketio_100k_message_gets_the_notice_and_the_chat_goes_on(assistant):
     assert [m.get("text") for m in first] == [NOTICE]
     assert result["timings"][0] < 5
     assert "Assistent" in "\n".join(m.get("text", "") for m in second)
-    assert user_texts(assistant, session) == ["Hallo"]
+    assert user_texts(assistant, result["conversation"]) == ["Hallo"]
 
 
 def test_socketio_packet_over_the_limit_is_refused_and_others_go_on(assistant):
     session = uuid.uuid4().hex
     result = asyncio.run(_socket_chat(assistant.rasa_url, session, ["x" * (DEFAULT_MAX_REQUEST_BYTES + 10)]))
     assert result["disconnected"] and result["answers"] == [[]]
-    assert tracker_events(assistant.var_dir, session) == []
-    again = asyncio.run(_socket_chat(assistant.rasa_url, session, ["Hallo"]))
+    assert tracker_events(assistant.var_dir, result["conversation"]) == []
+    again = asyncio.run(_socket_chat(assistant.rasa_url, result["token"], ["Hallo"]))
+    assert again["conversation"] == result["conversation"]  # the same session goes on
     assert "Assistent" in "\n".join(m.get("text", "") for m in again["answers"][0])
 
 

@@ -3,18 +3,30 @@ from __future__ import annotations
 
 import json
 import urllib.request
-import uuid
+
+from rasa_addons.sessions import conversation_id
+
+
+def open_session(base_url: str) -> str:
+    """A new session token from the REST channel."""
+    req = urllib.request.Request(f"{base_url}/webhooks/rest/session", data=b"", method="POST")
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        return json.loads(resp.read())["session"]
 
 
 class RestChat:
-    """A prospect talking to the bot over Rasa's REST channel."""
+    """A prospect talking to the bot over Rasa's REST channel: it opens a session (``POST
+    /webhooks/rest/session``) and sends its token as ``sender``; ``sender`` is the conversation id the
+    databases know. ``session``: talk in an existing session (its token) instead."""
 
-    def __init__(self, base_url: str, sender: str | None = None):
+    def __init__(self, base_url: str, session: str | None = None):
+        self.base_url = base_url
         self.url = f"{base_url}/webhooks/rest/webhook"
-        self.sender = sender or f"test-{uuid.uuid4().hex[:12]}"
+        self.token = session or open_session(base_url)
+        self.sender = conversation_id(self.token)
 
     def say(self, text: str) -> list[dict]:
-        body = json.dumps({"sender": self.sender, "message": text}).encode()
+        body = json.dumps({"sender": self.token, "message": text}).encode()
         req = urllib.request.Request(self.url, data=body, headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=60) as resp:
             assert resp.status == 200
