@@ -107,7 +107,7 @@ class Stack(ProcessGroup):
             "rasa",
             [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(s.rasa_port),
              "--interface", s.host, "--endpoints", str(endpoints), "--credentials", str(credentials),
-             "--cors", s.web_origin_url, "--response-timeout", "60",
+             "--cors", *s.allowed_origins, "--response-timeout", "60",
              "--logging-config-file", str(RASA_LOGGING)],
         )
         if self.with_web:
