@@ -31,6 +31,10 @@ CRITERIA_NOTED = "Danke, das habe ich mir notiert."
 CRITERIA_NOTED_OFFER = "Soll ich mit ein paar kurzen Fragen herausfinden, welches Format zu Ihnen passt?"
 BUTTON_START_QUALIFICATION = "Ja, Format finden"
 
+LEAD_REFUSED = (
+    "Ihre Angaben konnte ich leider nicht speichern – es ist nichts gespeichert worden. Bitte bestätigen Sie "
+    "Ihre Einwilligung noch einmal oder schreiben Sie {consultant} direkt {contact}."
+)
 DELETION_FAILED = (
     "Das Löschen hat gerade technisch nicht geklappt. Bitte versuchen Sie es gleich noch einmal "
     "oder schreiben Sie {consultant} direkt {contact} – Ihre Daten werden dann von Hand gelöscht."
