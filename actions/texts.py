@@ -1,6 +1,8 @@
 """Every German text the actions compose at run time (the fixed responses live in domain/)."""
 from __future__ import annotations
 
+from advisor.markup import escape_markdown
+
 FORMAT_HEADLINE = {
     # keyed by advisor.recommendation.VARIANTS
     "open_seminar": "Meine Empfehlung für Ihren Einstieg: ein offenes Seminar.",
@@ -131,7 +133,7 @@ def confirm_change(new: dict, old: dict) -> str:
 
 
 def _and(items: list[str]) -> str:
-    items = [str(i) for i in items]
+    items = [escape_markdown(str(i)) for i in items]  # the widget renders Markdown: values never become markup
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " und " + items[-1]
 
 
