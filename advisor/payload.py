@@ -19,7 +19,7 @@ from advisor.criteria import BOOL_NAMES, MAX_PARTICIPANTS
 __all__ = ["ENTITY_RULES", "PAYLOAD_PREFIX", "is_payload", "valid_entities", "valid_entity_value"]
 
 PAYLOAD_PREFIX = "/"
-_CHOICE = re.compile(r"^[a-z0-9_]{1,30}$")
+_CHOICE = re.compile(r"^[^\W_][\w \-]{0,39}$")  # "yes", "first_steps", "4", "per e-mail"
 MAX_ENTITY_CHARS = 254  # the longest e-mail address; names and areas are shorter
 
 
@@ -55,7 +55,8 @@ def _bool(value: Any) -> bool | None:
 
 
 def _choice(value: Any) -> str | None:
-    """A button's choice: a short lower-case token ("yes", "first_steps", "4"); integers as text."""
+    """A button's choice: a short lower-case text of letters, digits, spaces, "-" and "_" ("yes",
+    "first_steps", "4", "per e-mail"); integers as text."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
