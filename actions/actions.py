@@ -38,7 +38,7 @@ from advisor.german.meta import meta_question
 from advisor.offer import Offer, current_offer, format_mentioned, question_topics
 from advisor.recommendation import Criteria, recommend
 from config import get_settings
-from leads import SaveOutcome
+from leads import LeadRejected, SaveOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -423,8 +423,14 @@ class ActionSubmitLead(Action):
             dispatcher.utter_message(response="utter_no_consent")
             return _clear_contact_slots()
         service = LeadService.instance()
-        outcome = await asyncio.to_thread(service.save_from_slots, tracker.sender_id, _channel(tracker),
-                                          dict(tracker.slots))
+        try:
+            outcome = await asyncio.to_thread(service.save_from_slots, tracker.sender_id, _channel(tracker),
+                                              dict(tracker.slots), conversation_started_at(tracker))
+        except LeadRejected as exc:  # a forged or corrupted call: nothing is stored, the consent is asked again
+            logger.warning("lead_refused conversation_id=%s error=%s", tracker.sender_id, type(exc).__name__)
+            dispatcher.utter_message(text=texts.LEAD_REFUSED.format(
+                contact=get_settings().consultant_contact_text, consultant=current_offer_now().consultant.name))
+            return [SlotSet(s, None) for s in ("consent", "consent_at", "contact_confirmed")]
         if outcome is SaveOutcome.STORED:
             dispatcher.utter_message(response="utter_lead_saved")
         else:
@@ -450,6 +456,16 @@ class ActionDeleteData(Action):
         dispatcher.utter_message(response="utter_data_deleted")
         # the marker tells the tracker store (rasa_addons.tracker_store) to drop the stored events
         return [Restarted(), SlotSet("data_deleted_at", datetime.now(timezone.utc).isoformat())]
+
+
+def conversation_started_at(tracker: Tracker) -> datetime | None:
+    """When the conversation's first event (as Rasa sent it) happened; None without timestamps."""
+    stamps = [e.get("timestamp") for e in tracker.events or [] if isinstance(e, dict)]
+    stamps = [s for s in stamps if isinstance(s, (int, float)) and not isinstance(s, bool) and s == s]
+    try:
+        return datetime.fromtimestamp(min(stamps), timezone.utc) if stamps else None
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def _channel(tracker: Tracker) -> str:

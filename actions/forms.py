@@ -50,6 +50,7 @@ from advisor.german.interpret import (
     looks_like_question,
     read_message,
 )
+from advisor.payload import is_payload, valid_entities
 from advisor.recommendation import BASICS_CRITERIA as PHASE_BASICS
 from advisor.recommendation import Criteria, format_settled
 from leads.validation import clean_text, normalize_phone, validate_email
@@ -75,18 +76,26 @@ def latest_intent(tracker: Tracker) -> tuple[str, float]:
 
 
 def latest_text(tracker: Tracker) -> str:
-    return tracker.latest_message.get("text") or ""
+    """What the prospect typed; "" for a button payload ("/inform{…}"), which is never read as free text
+    (only its checked entities count, see ``advisor.payload``)."""
+    text = tracker.latest_message.get("text")
+    return "" if not isinstance(text, str) or is_payload(text) else text
+
+
+def latest_entities(tracker: Tracker) -> list[dict[str, Any]]:
+    """The latest message's entities that pass their type and range check (anyone can send any payload)."""
+    return valid_entities(tracker.latest_message.get("entities"))
 
 
 def choice_of(tracker: Tracker) -> str | None:
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == "choice" and entity.get("value") is not None:
-            return str(entity["value"]).strip().lower()
+    for entity in latest_entities(tracker):
+        if entity["entity"] == "choice":
+            return entity["value"]
     return None
 
 
 def entity_values(tracker: Tracker, name: str) -> list[str]:
-    return [str(e.get("value")) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == name]
+    return [str(e["value"]) for e in latest_entities(tracker) if e["entity"] == name]
 
 
 def is_digression(tracker: Tracker) -> bool:
@@ -110,6 +119,10 @@ def reading_of(tracker: Tracker, asked: str | None, *, volunteered: bool = False
     """The latest message read against the answers so far (see ``advisor.german.interpret``)."""
     answers = {slot: tracker.get_slot(slot) for slot in (*QUALIFICATION_SLOTS, "departments")}
     unknown = set(tracker.get_slot("unknown_criteria") or [])
+    if is_payload(tracker.latest_message.get("text")) and choice_of(tracker) is None:
+        # a payload without a valid choice answers only through a checked entity named like the question
+        stated = [e["value"] for e in latest_entities(tracker) if asked and e["entity"] == asked]
+        return Reading(answer=stated[0] if stated else None)
     return read_message(latest_text(tracker), asked, choice_of(tracker), answers, unknown, volunteered=volunteered)
 
 
@@ -568,7 +581,7 @@ def contact_given_before(tracker: Tracker) -> dict[str, Any]:
     for event in tracker.events:
         if event.get("event") == "session_started":
             found = {}
-        if event.get("event") != "user" or not event.get("text"):
+        if event.get("event") != "user" or not event.get("text") or is_payload(event["text"]):
             continue
         earlier = contact_extras(tracker, str(event["text"]), None)
         if len(str(earlier.get("company", "")).split()) < 2:

@@ -1,6 +1,8 @@
 """Every German text the actions compose at run time (the fixed responses live in domain/)."""
 from __future__ import annotations
 
+from advisor.markup import escape_markdown
+
 FORMAT_HEADLINE = {
     # keyed by advisor.recommendation.VARIANTS
     "open_seminar": "Meine Empfehlung für Ihren Einstieg: ein offenes Seminar.",
@@ -31,6 +33,10 @@ CRITERIA_NOTED = "Danke, das habe ich mir notiert."
 CRITERIA_NOTED_OFFER = "Soll ich mit ein paar kurzen Fragen herausfinden, welches Format zu Ihnen passt?"
 BUTTON_START_QUALIFICATION = "Ja, Format finden"
 
+LEAD_REFUSED = (
+    "Ihre Angaben konnte ich leider nicht speichern – es ist nichts gespeichert worden. Bitte bestätigen Sie "
+    "Ihre Einwilligung noch einmal oder schreiben Sie {consultant} direkt {contact}."
+)
 DELETION_FAILED = (
     "Das Löschen hat gerade technisch nicht geklappt. Bitte versuchen Sie es gleich noch einmal "
     "oder schreiben Sie {consultant} direkt {contact} – Ihre Daten werden dann von Hand gelöscht."
@@ -127,7 +133,7 @@ def confirm_change(new: dict, old: dict) -> str:
 
 
 def _and(items: list[str]) -> str:
-    items = [str(i) for i in items]
+    items = [escape_markdown(str(i)) for i in items]  # the widget renders Markdown: values never become markup
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " und " + items[-1]
 
 

@@ -19,6 +19,7 @@ needs (the brief reads the criteria table and recomputes the recommendation); se
 from leads.briefing import build_brief
 from leads.db import upgrade_database
 from leads.errors import (
+    ConsentInvalid,
     ConsentMissing,
     LeadNotFound,
     LeadRejected,
@@ -32,6 +33,7 @@ from leads.validation import clean_text, normalize_phone, validate_email
 
 __all__ = [
     "CRITERIA_KEYS",
+    "ConsentInvalid",
     "ConsentMissing",
     "Contact",
     "ErasureRequest",

@@ -19,6 +19,7 @@ import argparse
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -35,7 +36,8 @@ EXPORT_FIELDS = (
     "recommendation", "phase", "reasons", "open_questions", "consent_at", "consent_version",
     "version", "created_at", "updated_at",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # also full-width
+_E164 = re.compile(r"\+[1-9][0-9]{5,14}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,8 +87,11 @@ def _csv_cell(key: str, value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False)
     else:
         text = str(value)
-    # spreadsheet formula injection: a hostile "name" must not run as a formula
-    if key != "phone" and text.startswith(_FORMULA_START):
+    # spreadsheet formula injection: no cell may start a formula, in any column ("=cmd|' /C calc'!A0", also
+    # after leading spaces); a phone number in E.164 ("+491711234567") is the one legitimate "+" start
+    if key == "phone" and _E164.fullmatch(text):
+        return text
+    if text.lstrip(" \u00a0").startswith(_FORMULA_START):
         text = "'" + text
     return text
 

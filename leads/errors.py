@@ -24,6 +24,11 @@ class ConsentMissing(LeadRejected):
     """No consent timestamp or consent version: nothing personal is stored without consent."""
 
 
+class ConsentInvalid(LeadRejected):
+    """The consent time cannot be true: in the future, or before the conversation began (a forged or
+    corrupted call). Nothing is stored."""
+
+
 class LeadNotFound(LeadStorageError, LookupError):
     """The lead asked for is not (or no longer) stored."""
 

@@ -5,11 +5,15 @@ caller (the contact form) turns ``None`` into a German hint and asks again.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+from typing import Any
 
 import idna
 import phonenumbers
+
+from leads.errors import ConsentInvalid
 
 MAX_EMAIL_LEN = 254
 MAX_LOCAL_LEN = 64
@@ -24,6 +28,17 @@ _PHONE_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 _PHONE_ALLOWED_RE = re.compile(r"^[0-9+()\s./\-]+$")
+# Terminal escape sequences (ANSI/VT100): CSI "ESC [ … final", OSC "ESC ] … BEL/ST", the 8-bit CSI, and the
+# two-character ESC sequences. Removed as a whole, so no "[31m" remnant is left of "\x1b[31m".
+_ANSI_RE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]?"
+)
+# Bidirectional embedding/override/isolate controls reorder what a reader sees ("Trojan Source"); the
+# right-to-left scripts themselves, ZWJ emoji sequences and other format characters stay.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# How far a consent time may lie ahead of this server's clock (Rasa and the action server share a host or
+# a synchronised clock; a consent "from the future" is forged).
+CONSENT_CLOCK_SKEW = dt.timedelta(minutes=2)
 
 
 def _is_local_char(ch: str) -> bool:
@@ -125,23 +140,54 @@ def normalize_phone(text: object, default_region: str = "DE") -> str | None:
     return None
 
 
+def strip_escapes(text: str) -> str:
+    """``text`` without terminal escape sequences (``"\\x1b[31mMax"`` -> ``"Max"``)."""
+    return _ANSI_RE.sub("", text) if ("\x1b" in text or "\x9b" in text) else text
+
+
+def clean_value(value: Any) -> Any:
+    """Every string inside ``value`` (lists, dicts) cleaned like ``clean_text`` without a length limit and
+    without trimming; other values unchanged."""
+    if isinstance(value, str):
+        text = clean_text(value, None)
+        return text if text is not None else ""
+    if isinstance(value, list):
+        return [clean_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: clean_value(v) for k, v in value.items()}
+    return value
+
+
+def check_consent_time(consent_at: dt.datetime, conversation_started: dt.datetime | None,
+                       now: dt.datetime) -> dt.datetime:
+    """``consent_at`` when it can be true: not after ``now`` (plus ``CONSENT_CLOCK_SKEW``) and not before the
+    conversation's first event. Raises ``ConsentInvalid`` otherwise, also when the start is unknown."""
+    if conversation_started is None:
+        raise ConsentInvalid("the conversation's start is unknown: the consent time cannot be checked")
+    if consent_at > now + CONSENT_CLOCK_SKEW:
+        raise ConsentInvalid("consent_at lies in the future")
+    if consent_at < conversation_started - CONSENT_CLOCK_SKEW:
+        raise ConsentInvalid("consent_at lies before the conversation began")
+    return consent_at
+
+
 def clean_text(text: object, max_len: int | None = 200) -> str | None:
     """Clean a free-text value such as a name or company.
 
-    Unicode NFC; line breaks and tabs become spaces; other control characters and lone
-    surrogates are removed; emoji (including ZWJ sequences) and right-to-left scripts are kept
+    Unicode NFC; line breaks and tabs become spaces; terminal escape sequences, other control
+    characters, bidirectional override controls and lone surrogates are removed; emoji (including ZWJ sequences) and right-to-left scripts are kept
     verbatim. Leading/trailing whitespace is trimmed, the result cut to ``max_len`` characters.
     Returns ``None`` when nothing is left.
     """
     if not isinstance(text, str):
         return None
-    value = unicodedata.normalize("NFC", text)
+    value = unicodedata.normalize("NFC", strip_escapes(text))
     out = []
     for ch in value:
         cat = unicodedata.category(ch)
         if ch in "\t\n\r\x0b\x0c\x85\u2028\u2029":
             out.append(" ")
-        elif cat in ("Cc", "Cs"):
+        elif cat in ("Cc", "Cs") or ch in _BIDI_CONTROLS:
             continue
         else:
             out.append(ch)

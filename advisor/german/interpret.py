@@ -159,11 +159,10 @@ def interpret_choice(slot: str | None, choice: str) -> Any:
     """The typed value of a button's ``choice`` for ``slot`` (None when it does not fit the slot)."""
     if choice in CHOICE_UNKNOWN:
         return UNKNOWN
-    if slot == "participants":
-        try:
-            value = float(choice)
-        except ValueError:
+    if slot == "participants":  # a whole number of people ("4"; never "-5", "4.5", "1e3" or "nan")
+        if not (isinstance(choice, str) and choice.isascii() and choice.isdigit() and len(choice) <= 6):
             return None
+        value = float(choice)
         return value if 1 <= value <= MAX_PARTICIPANTS else None
     if slot == "goals":
         return [choice] if choice in GOAL_VALUES else None

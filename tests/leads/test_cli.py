@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from leads import LeadRepository
+from leads import LeadRepository, cli
 from leads.cli import main
 from tests.support.storage import TrackerEvents
 
@@ -233,3 +233,27 @@ def test_retention_erases_old_conversations_without_a_lead_and_old_leads(env, re
     assert code == 0 and out.startswith("1 lead(s)")
     assert events.count("old-with-lead") == 0 and events.count("new-no-lead") == 3
     events.dispose()
+
+
+# -- formula injection: every column, the phone number included ---------------------------------------------
+FORMULAS = ["=cmd|' /C calc'!A0", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+            "=HYPERLINK(\"https://evil.example\",\"klick\")", "\t=1+1", "\r=1+1", "  =1+1", "\uff1d1+1",
+            "+49 =1+1", "+4917112345678901234"]
+
+
+@pytest.mark.parametrize("key", [*cli.EXPORT_FIELDS, "departments", "goals"])
+@pytest.mark.parametrize("value", FORMULAS, ids=range(len(FORMULAS)))
+def test_no_cell_starts_a_formula_in_any_column(key, value):
+    cell = cli._csv_cell(key, value)
+    assert cell.startswith("'") and cell[1:] == value
+    assert cli._csv_cell(key, [value, "x"]).startswith("'")
+
+
+@pytest.mark.parametrize("phone", ["+491711234567", "+41446681800", "+12025550123"])
+def test_real_phone_numbers_stay_as_they_are(phone):
+    assert cli._csv_cell("phone", phone) == phone
+
+
+@pytest.mark.parametrize("value", ["Anna Müller", "erika@muster.de", "2026-12-01T10:00:00+00:00", "4"])
+def test_ordinary_cells_are_unchanged(value):
+    assert cli._csv_cell("name", value) == value

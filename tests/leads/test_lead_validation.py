@@ -1,9 +1,12 @@
 """Table-driven tests of the contact-data validation (leads/validation.py)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from leads.validation import clean_text, normalize_phone, validate_email
+from leads.errors import ConsentInvalid
+from leads.validation import check_consent_time, clean_text, clean_value, normalize_phone, validate_email
 
 EMAILS = [
     # (input, expected)
@@ -132,6 +135,14 @@ CLEAN = [
     ("", 200, None),
     ("   \n\t ", 200, None),
     ("\x00\x01", 200, None),
+    # terminal escape sequences go as a whole (no "[31m" remnant), so do bidi overrides
+    ("\x1b[31mMallory\x1b[0m", 200, "Mallory"),
+    ("\x1b[1;31;40mRot\x1b[K", 200, "Rot"),
+    ("\x1b]0;gehackt\x07Max", 200, "Max"),
+    ("\x9b2JMax", 200, "Max"),
+    ("Max\x1b", 200, "Max"),
+    ("Anna \u202eGmbH", 200, "Anna GmbH"),
+    ("Müller 🚀\u200d", 200, "Müller 🚀\u200d"),
     (None, 200, None),
     (123, 200, None),
 ]
@@ -144,3 +155,31 @@ def test_clean_text(text, max_len, expected):
 
 def test_clean_text_default_max_len():
     assert clean_text("x" * 500) == "x" * 200
+
+
+NOW = dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.timezone.utc)
+STARTED = NOW - dt.timedelta(minutes=20)
+
+
+@pytest.mark.parametrize("consent_at", [STARTED, STARTED + dt.timedelta(minutes=5), NOW,
+                                        NOW + dt.timedelta(seconds=30)])
+def test_a_consent_within_the_conversation_counts(consent_at):
+    assert check_consent_time(consent_at, STARTED, NOW) == consent_at
+
+
+@pytest.mark.parametrize("consent_at, started", [
+    (dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc), STARTED),  # in the future
+    (NOW + dt.timedelta(minutes=10), STARTED),
+    (dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc), STARTED),  # before the conversation
+    (STARTED - dt.timedelta(minutes=10), STARTED),
+    (NOW, None),  # the conversation's start is unknown: cannot be checked
+], ids=["2030", "in-ten-minutes", "2020", "before-start", "no-start"])
+def test_an_impossible_consent_time_is_refused(consent_at, started):
+    with pytest.raises(ConsentInvalid):
+        check_consent_time(consent_at, started, NOW)
+    assert issubclass(ConsentInvalid, ValueError)  # a LeadRejected: retrying does not help
+
+
+def test_clean_value_cleans_every_string_inside():
+    value = {"text": "\x1b[31mWas kostet das?", "topics": ["price\x07"], "n": 3, "none": None}
+    assert clean_value(value) == {"text": "Was kostet das?", "topics": ["price"], "n": 3, "none": None}

@@ -9,6 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from tests.support.domain import DOMAIN
 
+CONVERSATION_START = 1767225600.0  # 2026-01-01 UTC: the default conversation began before the tests' consents
+
 
 def make_tracker(
     text: str = "",
@@ -33,8 +35,8 @@ def make_tracker(
         sender_id=sender_id,
         slots=all_slots,
         latest_message=latest,
-        events=events or [{"event": "user", "text": text, "parse_data": latest,
-                           "input_channel": "rest"}],
+        events=events or [{"event": "user", "text": text, "parse_data": latest, "input_channel": "rest",
+                           "timestamp": CONVERSATION_START}],
         paused=False,
         followup_action=None,
         active_loop={"name": active_loop} if active_loop else {},
