@@ -18,6 +18,8 @@ Same URLs and message format as Rasa's ``rest`` and ``socketio`` channels (``/we
   (REST 429 with a JSON error, socket.io the German notice); the address is the peer's, or with
   ``proxies_count`` > 0 the one the trusted reverse proxies put into X-Forwarded-For.
 - both: a message longer than ``max_message_chars`` gets a German notice and is not processed.
+- health: ``GET /webhooks/rest/health`` is 200 ``{"status": "ok"}`` when the model is loaded and the tracker
+  store's database answers, else 503 with what is down (for load balancers and the operator).
 
 credentials.yml (rendered by tooling/runtime_config.py from the environment)::
 
@@ -92,6 +94,17 @@ def _proxies_count(credentials: dict[str, Any] | None) -> int:
     return int((credentials or {}).get("proxies_count") or 0)
 
 
+def health_answer(app: Sanic) -> response.HTTPResponse:
+    agent = getattr(app.ctx, "agent", None)
+    store = getattr(agent, "tracker_store", None)
+    if agent is None or not agent.is_ready():
+        return response.json({"status": "starting", "model": "not loaded"}, status=503)
+    check = getattr(store, "reachable", None)
+    if check is not None and not check():
+        return response.json({"status": "unavailable", "tracker_store": "unreachable"}, status=503)
+    return response.json({"status": "ok", "tracker_store": "ok"})
+
+
 class LimitedRestInput(RestInput):
     """Rasa's REST channel with sessions, origin, body-size, body-shape, rate and message-length checks."""
 
@@ -133,6 +146,11 @@ class LimitedRestInput(RestInput):
         bp = super().blueprint(guard_messages(on_new_message, self.limits, self.name()))
         limit_request_size(bp, self.limits)
         _use_proxies(bp, self.proxies_count)
+
+        @bp.route("/health", methods=["GET"])
+        async def health(request: Request) -> response.HTTPResponse:
+            """200 when the assistant can hold conversations, 503 (JSON, saying what is down) otherwise."""
+            return health_answer(request.app)
 
         @bp.route("/session", methods=["POST"])
         async def new_session(request: Request) -> response.HTTPResponse:

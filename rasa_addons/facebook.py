@@ -129,13 +129,26 @@ class GraphClient(MessengerClient):
                              "a sender action")
 
 
+#: conversation ids of Messenger users: "fb-" + the page-scoped id, so no other channel's id can name them
+CONVERSATION_PREFIX = "fb-"
+
+
+def conversation_id(psid: str) -> str:
+    return psid if psid.startswith(CONVERSATION_PREFIX) else CONVERSATION_PREFIX + psid
+
+
+def psid_of(recipient_id: str) -> str:
+    """The page-scoped id Meta knows, for a conversation id (or a bare psid)."""
+    return recipient_id.removeprefix(CONVERSATION_PREFIX)
+
+
 class QuickReplyMessengerBot(MessengerBot):
     """Output to Messenger: buttons as quick replies; Graph API calls off the event loop, failures logged."""
 
     messenger_client: GraphClient
 
     async def _post(self, recipient_id: str, message: dict[str, Any] | list[Any]) -> None:
-        await self._call(self.messenger_client.send, message, recipient_id, "RESPONSE")
+        await self._call(self.messenger_client.send, message, psid_of(recipient_id), "RESPONSE")
 
     async def _call(self, fn: Callable[..., Any], *args: Any) -> None:
         try:
@@ -166,7 +179,7 @@ class QuickReplyMessengerBot(MessengerBot):
         await self._post(recipient_id, {"attachment": {"type": "image", "payload": {"url": image}}})
 
     async def send_action(self, recipient_id: str, sender_action: str) -> None:
-        await self._call(self.messenger_client.send_action, sender_action, recipient_id)
+        await self._call(self.messenger_client.send_action, sender_action, psid_of(recipient_id))
 
     async def send_elements(self, recipient_id: str, elements: Iterable[dict[str, Any]], **kwargs: Any) -> None:
         elements = list(elements)
@@ -207,7 +220,8 @@ class _Messenger(Messenger):
         await out_channel.send_action(sender_id, sender_action="typing_on")
         try:
             await self.on_new_message(
-                UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
+                UserMessage(text, out_channel, conversation_id(sender_id), input_channel=self.name(),
+                            metadata=metadata)
             )
         except Exception:  # the webhook must answer 200, or Meta retries and finally disables it
             logger.exception("facebook: handling a message failed (conversation %s)", sender_id)

@@ -28,7 +28,8 @@ from typing import Any
 from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, Sanic
 
-from rasa_addons import texts
+from rasa_addons import resilience, texts
+from rasa_addons.errors import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +188,12 @@ def guard_messages(on_new_message: OnNewMessage, limits: Limits, channel: str) -
             await message.output_channel.send_text_message(
                 message.sender_id, texts.message_too_long(limits.max_message_chars))
             return None
-        return await on_new_message(message)
+        try:
+            return await on_new_message(message)
+        except TrackerStoreUnavailable:
+            # the conversation could not be read or saved: say so, never continue on a tracker in memory
+            await message.output_channel.send_text_message(message.sender_id, resilience.storage_apology())
+            return None
 
     return handle
 

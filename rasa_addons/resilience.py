@@ -1,4 +1,8 @@
-"""The action server down is no silent gap in the conversation (issue 14, faults).
+"""The action server or the tracker store down is no silent gap in the conversation (issue 14, faults).
+
+The tracker store: rasa_addons.tracker_store raises ``TrackerStoreUnavailable`` instead of Rasa's silent
+fallback to memory; rasa_addons.limits.guard_messages answers it with ``storage_apology``.
+
 
 Rasa 3.6 raises ``RasaException`` from ``RemoteAction.run`` when the action server cannot be reached (or
 answers with an error); the processor logs it and the prospect gets no answer at all. ``install`` wraps
@@ -23,13 +27,20 @@ from rasa_addons import texts
 logger = logging.getLogger(__name__)
 
 
-def apology() -> str:
+def apology(text: Any = None) -> str:
+    """The German apology naming how to reach the consultant (``text``: which one, default action server)."""
+    text = text or texts.action_server_unavailable
     try:
         consultant = current_offer(get_settings().offer_file).consultant
-        return texts.action_server_unavailable(consultant.name, consultant.email, consultant.phone or None)
+        return text(consultant.name, consultant.email, consultant.phone or None)
     except Exception:  # the apology must never fail itself
-        logger.exception("offer not readable for the action-server apology")
-        return texts.action_server_unavailable("unser Team", "die auf der Website genannte Adresse", None)
+        logger.exception("offer not readable for the apology")
+        return text("unser Team", "die auf der Website genannte Adresse", None)
+
+
+def storage_apology() -> str:
+    """The answer when the conversation cannot be read or saved (tracker store down)."""
+    return apology(texts.storage_unavailable)
 
 
 def install() -> None:

@@ -61,8 +61,22 @@ def api_server(base_url: str | None) -> TelegramAPIServer:
     return TelegramAPIServer.from_base(base_url) if base_url else TELEGRAM_PRODUCTION
 
 
+#: conversation ids of Telegram chats: "tg-" + the chat id, so no other channel's id can name them
+CONVERSATION_PREFIX = "tg-"
+
+
+def conversation_id(chat_id: str) -> str:
+    return chat_id if chat_id.startswith(CONVERSATION_PREFIX) else CONVERSATION_PREFIX + chat_id
+
+
+def chat_id_of(recipient_id: str) -> str:
+    """The chat id Telegram knows, for a conversation id (or a bare chat id)."""
+    return str(recipient_id).removeprefix(CONVERSATION_PREFIX)
+
+
 class SecureTelegramOutput(TelegramOutput):
-    """Rasa's Telegram output on a configurable API server, with a cached ``getMe``."""
+    """Rasa's Telegram output on a configurable API server, with a cached ``getMe``; replies go to the chat of
+    a "tg-" conversation id."""
 
     def __init__(
         self,
@@ -96,7 +110,17 @@ class SecureTelegramOutput(TelegramOutput):
         **kwargs: Any,
     ) -> None:
         # one button per row unless the response asks for another layout (``button_type: inline|reply``)
-        await super().send_text_with_buttons(recipient_id, text, buttons, button_type=button_type, **kwargs)
+        await super().send_text_with_buttons(chat_id_of(recipient_id), text, buttons, button_type=button_type,
+                                             **kwargs)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await super().send_text_message(chat_id_of(recipient_id), text, **kwargs)
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await super().send_image_url(chat_id_of(recipient_id), image, **kwargs)
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        await super().send_custom_json(chat_id_of(recipient_id), json_message, **kwargs)
 
 
 class SecureTelegramInput(TelegramInput):
@@ -190,6 +214,7 @@ class SecureTelegramInput(TelegramInput):
         limited = guard_messages(on_new_message, self.limits, self.name())
 
         async def handle(message: UserMessage) -> None:
+            message.sender_id = conversation_id(str(message.sender_id))
             if message.text and START_COMMAND.match(message.text.strip()):
                 message.text = "/greet"  # Telegram's first message; Rasa would parse it as an unknown intent
             await limited(message)

@@ -52,3 +52,11 @@ def action_server_unavailable(name: str, email: str, phone: str | None) -> str:
     reach = f"per E-Mail an {email}" + (f" oder telefonisch unter {phone}" if phone else "")
     return (f"Entschuldigung, gerade klemmt bei mir etwas. Bitte versuchen Sie es gleich noch einmal – "
             f"oder erreichen Sie {name} direkt {reach}.")
+
+
+def storage_unavailable(name: str, email: str, phone: str | None) -> str:
+    """The apology when the conversation cannot be read or saved (the tracker store's database is down)."""
+    reach = f"per E-Mail an {email}" + (f" oder telefonisch unter {phone}" if phone else "")
+    return (f"Entschuldigung, ich kann unser Gespräch gerade nicht speichern. Bitte schreiben Sie mir in ein "
+            f"paar Minuten noch einmal – Ihre bisherigen Angaben bleiben erhalten. Oder erreichen Sie {name} "
+            f"direkt {reach}.")

@@ -32,12 +32,15 @@ import time
 from collections import OrderedDict
 from typing import Any, Optional
 
+import sqlalchemy
+from rasa.core.agent import Agent
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from leads.erasure import delete_events
 from rasa_addons import privacy, resilience, speedups
+from rasa_addons.errors import TrackerStoreUnavailable
 
 resilience.install()  # action server down: an apology instead of silence (rasa_addons/resilience.py)
 speedups.install()  # the Rasa server imports this module at start-up (endpoints.yml tracker_store type)
@@ -83,10 +86,65 @@ class PendingOriginals:
             self._data.pop(sender_id, None)
 
 
+#: what SQLAlchemy raises when the database cannot be reached (connection refused, dropped, timed out)
+DATABASE_DOWN = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, sqlalchemy.exc.DisconnectionError)
+
+
+def _no_silent_fallback() -> None:
+    """Rasa's Agent wraps every tracker store in ``FailSafeTrackerStore``: a failed read becomes a new, empty
+    conversation and a failed save goes to memory, both silently. This store is used as it is, so the
+    channels can tell the prospect (rasa_addons.limits.guard_messages) and nothing is lost unnoticed."""
+    if getattr(Agent._create_tracker_store, "_ours", False):
+        return
+    original = Agent._create_tracker_store
+
+    def create(store: Any, domain: Any) -> Any:
+        if isinstance(store, DeletableSQLTrackerStore):
+            store.domain = domain
+            return store
+        return original(store, domain)
+
+    create._ours = True  # type: ignore[attr-defined]
+    Agent._create_tracker_store = staticmethod(create)  # type: ignore[method-assign]
+
+
 class DeletableSQLTrackerStore(SQLTrackerStore):
     originals = PendingOriginals()
 
+    def reachable(self) -> bool:
+        """Whether the database answers (the health endpoint, rasa_addons.channels)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(sqlalchemy.text("SELECT 1"))
+            return True
+        except DATABASE_DOWN:
+            return False
+
     async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> Optional[DialogueStateTracker]:
+        try:
+            return await self._retrieve_events(sender_id, fetch_events_from_all_sessions)
+        except DATABASE_DOWN as exc:
+            logger.error("tracker store unreachable while reading conversation %s: %s", sender_id,
+                         type(exc).__name__)
+            raise TrackerStoreUnavailable(sender_id) from None
+
+    async def keys(self) -> Any:
+        try:
+            return await super().keys()
+        except DATABASE_DOWN:
+            raise TrackerStoreUnavailable("keys") from None
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        try:
+            await self._save(tracker)
+        except DATABASE_DOWN as exc:
+            logger.error("tracker store unreachable while saving conversation %s: %s", tracker.sender_id,
+                         type(exc).__name__)
+            raise TrackerStoreUnavailable(tracker.sender_id) from None
+
+    async def _retrieve_events(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:
@@ -98,7 +156,7 @@ class DeletableSQLTrackerStore(SQLTrackerStore):
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         return None
 
-    async def save(self, tracker: DialogueStateTracker) -> None:
+    async def _save(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
             new_events = list(self._additional_events(session, tracker))
         marker = next(
@@ -184,3 +242,6 @@ class DeletableSQLTrackerStore(SQLTrackerStore):
                     data=json.dumps(data),
                 )
             )
+
+
+_no_silent_fallback()

@@ -110,7 +110,7 @@ def test_rejected_sender_has_no_conversation(assistant):
     body = json.dumps(webhook_payload(messaging_event(user.psid, {"text": "Hallo"}))).encode()
     assert http("POST", user.url, body, {"X-Hub-Signature-256": signature(body, secret="forged")})[0] == 403
     with sqlite3.connect(assistant.var_dir / "rasa.db") as db:
-        count = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (user.psid,)).fetchone()[0]
+        count = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (user.conversation,)).fetchone()[0]
     assert count == 0
 
 
@@ -174,3 +174,14 @@ def test_confirmation_with_six_buttons_keeps_them_all(assistant):
     buttons = domain_buttons("utter_ask_contact_confirmed")
     assert len(buttons) > 3
     assert quick_replies(buttons) == as_quick_replies(buttons)
+
+
+def test_conversation_ids_carry_the_channel_prefix(assistant):
+    """A Messenger conversation is "fb-<psid>": a REST or Telegram id that happens to be the same number never
+    names it, and the replies still reach the user's psid."""
+    from tests.support.reliability import tracker_events
+
+    user = MessengerUser(assistant)
+    assert "Assistent" in texts(user.type("Hallo"))
+    assert [k for k, _ in tracker_events(assistant.var_dir, user.conversation)].count("user") == 1
+    assert tracker_events(assistant.var_dir, user.psid) == []

@@ -123,3 +123,13 @@ def test_bot_identity_is_fetched_once(assistant):
     TelegramUser(assistant).type("Hallo")
     TelegramUser(assistant).type("Guten Tag")
     assert len(assistant.telegram.calls_to(assistant.telegram.calls, "getMe")) == 1
+
+
+def test_conversation_ids_carry_the_channel_prefix(assistant):
+    """A Telegram conversation is "tg-<chat id>"; the replies still reach the chat."""
+    from tests.support.reliability import tracker_events
+
+    user = TelegramUser(assistant)
+    assert "Assistent" in texts(user.type("Hallo"))
+    assert [k for k, _ in tracker_events(assistant.var_dir, user.conversation)].count("user") == 1
+    assert tracker_events(assistant.var_dir, str(user.chat_id)) == []

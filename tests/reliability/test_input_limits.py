@@ -259,7 +259,7 @@ def test_messenger_100k_message_gets_the_notice(assistant):
     messages = user.type(LONG)
     seconds = time.monotonic() - started
     assert fb_texts(messages) == NOTICE and seconds < 5
-    assert tracker_events(assistant.var_dir, user.psid) == []
+    assert tracker_events(assistant.var_dir, user.conversation) == []
     assert "Assistent" in fb_texts(user.type("Hallo"))
 
 
@@ -281,7 +281,7 @@ def test_telegram_100k_message_gets_the_notice(assistant):
     messages = user.type(LONG)
     seconds = time.monotonic() - started
     assert tg_texts(messages) == NOTICE and seconds < 5
-    assert tracker_events(assistant.var_dir, str(user.chat_id)) == []
+    assert tracker_events(assistant.var_dir, user.conversation) == []
     assert "Assistent" in tg_texts(user.type("Hallo"))
 
 

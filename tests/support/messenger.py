@@ -51,6 +51,7 @@ class MessengerUser:
     def __init__(self, assistant: Assistant, psid: str | None = None):
         self.assistant = assistant
         self.psid = psid or str(uuid.uuid4().int)[:16]
+        self.conversation = f"fb-{self.psid}"  # the conversation id Rasa and the databases know
         self.url = f"{assistant.rasa_url}/webhooks/facebook/webhook"
 
     def post(self, payload: dict[str, Any]) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ class TelegramUser:
     def __init__(self, assistant: Assistant, chat_id: int | None = None):
         self.assistant = assistant
         self.chat_id = chat_id or next(_ids)
+        self.conversation = f"tg-{self.chat_id}"  # the conversation id Rasa and the databases know
         self.url = f"{assistant.rasa_url}/webhooks/telegram/webhook"
         self.user = {"id": self.chat_id, "is_bot": False, "first_name": "Erika", "language_code": "de"}
         self.chat = {"id": self.chat_id, "first_name": "Erika", "type": "private"}
