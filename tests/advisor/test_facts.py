@@ -30,6 +30,13 @@ CASES = [
     ("Der Leiter vom Vertrieb und ich möchten starten.", None, {"participants": 2}, ("company",)),
     ("Wir sind fünf Leute aus dem Verkauf und haben seit einem Jahr eine Facebook-Seite.", None,
      {"participants": 5, "multiple_functions": False, "departments": ["Vertrieb"]}, ()),
+    # every area counts, so several everyday areas are several functional areas
+    ("Büro, Grafik und Text.", "multiple_functions",
+     {"multiple_functions": True, "departments": ["Verwaltung", "Grafik/Design", "Redaktion"]}, ()),
+    ("Wir sind zu dritt: Buchhaltung, Empfang und Vertrieb.", "participants",
+     {"participants": 3, "multiple_functions": True, "departments": ["Finanzen", "Empfang", "Vertrieb"]}, ()),
+    ("Zwei aus der Technik und zwei vom Kundendienst.", "participants",
+     {"participants": 4, "multiple_functions": True, "departments": ["Technik", "Kundenservice"]}, ()),
     # nobody active on the networks is no experience; "außer mir" means someone is
     ("Bei uns macht noch keiner was mit Social Media.", None, {"experience": "none"}, ()),
     ("Wir machen bisher nichts auf Instagram oder Facebook.", None, {"experience": "none"}, ()),
