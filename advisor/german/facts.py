@@ -68,7 +68,8 @@ _DONT_KNOW = _phrases(
     "kann ich nicht beurteilen", "nicht sicher", "unsicher", "unklar", "vielleicht", "vieleicht", "vileicht",
     "vllt", "evtl", "eventuell", "moeglicherweise", "kommt drauf an", "kommt darauf an", "je nachdem",
     "mal sehen", "mal schauen", "weder noch", "so halb", "halb halb", "teils teils", "teils , teils",
-    "teilweise", "mal so mal so", "50 / 50", "fifty fifty", "gute frage", "🤷*",
+    "teilweise", "mal so mal so", "50 / 50", "fifty fifty", "gute frage", "ueberfragt", "kein plan",
+    "keinen plan", "null ahnung", "keinen schimmer", "🤷*",
 )
 _NOT_YET = _phrases(
     "noch offen", "ist offen", "steht noch aus", "steht aus", "noch in arbeit", "in arbeit", "unentschieden",

@@ -45,6 +45,12 @@ async def run_form(tracker, dispatcher, domain):
         ("experience", "Ehrlich gesagt noch gar keine.", "unsure", [], "none"),
         ("need_recognised", "ja, da kommen wir nicht mehr drumherum", "affirm", [], True),
         ("strategy_exists", "nein, eine Strategie gibt es noch nicht", "deny", [], False),
+        # "nobody" answers a yes/no question with no, whatever the intent guess
+        ("strategy_exists", "niemand von uns", "inform", [], False),
+        ("platform_knowledge", "bei uns keiner", "unsure", [], False),
+        ("decision_made", "nee, niemand", "deny", [], False),
+        ("broaden", "keiner von uns", "out_of_scope", [], False),
+        ("multiple_functions", "Büro, Grafik und Text", "inform", [], True),
         ("strategy_parts", "/inform", "inform", [{"entity": "choice", "value": "all"}],
          ["business_integration", "goals", "resources"]),
         ("strategy_parts", "Ziele und ein Budget, mehr nicht", "inform", [], ["goals", "resources"]),

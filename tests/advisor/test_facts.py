@@ -200,3 +200,26 @@ def test_denying_what_the_question_takes_for_granted_corrects_it():
     assert reading.answer is None
     plain = read_message("Ziele und Budget, mehr nicht.", "strategy_parts", None, {"strategy_exists": True})
     assert plain.corrected == {} and sorted(plain.answer) == ["goals", "resources"]
+
+
+# -- a bare answer to a yes/no question: every form of "no" is a clean no, "unsure" only from words -------------
+YES_NO_QUESTIONS = ("multiple_functions", "specific_approach", "broaden", "attitude_formed", "decision_made",
+                    "need_recognised", "cross_functional", "platform_knowledge", "strategy_exists")
+BARE_NO = ["Niemand von uns.", "keiner von uns", "Bei uns keiner.", "nee, niemand", "Niemand hier.",
+           "Von uns keiner, leider.", "Nö, gar nicht.", "Fehlanzeige.", "ned", "haben wir nicht",
+           "niemand so richtig", "Nee, doch nicht.", "ganz und gar nicht"]
+BARE_UNSURE = ["Unklar.", "weiß nicht", "Da bin ich überfragt.", "Keinen Plan, ehrlich.", "null Ahnung"]
+BARE_YES = ["Jawoll.", "Doch, schon.", "Ja, klar."]
+
+
+@pytest.mark.parametrize("asked", YES_NO_QUESTIONS)
+@pytest.mark.parametrize(("text", "expected"), [*((t, False) for t in BARE_NO), *((t, U) for t in BARE_UNSURE),
+                                                *((t, True) for t in BARE_YES)])
+def test_a_bare_answer_to_a_yes_no_question_is_three_way(asked, text, expected):
+    assert read_facts(text, asked).get(asked) is expected
+    assert read_message(text, asked, None, {}).answer is expected
+
+
+@pytest.mark.parametrize("text", ["Ja, aber nein.", "Naja.", "Haben wir, also nicht ganz, doch."])
+def test_a_contradictory_or_empty_answer_is_not_unknown(text):
+    assert read_facts(text, "strategy_exists").get("strategy_exists") is not U
