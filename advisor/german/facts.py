@@ -16,6 +16,10 @@ How a field is read
   nicht sagen"), never from an intent guess. For a *state* ("Entscheidung gefallen?", "Strategie
   vorhanden?") "noch offen" and "noch nicht" mean no: the state is not reached yet.
 * A bare answer ("ja", "nee", "eher nicht") counts only for the field that was ``asked``.
+* Two tiers (``read_graded``): a fact read only from a weak cue — the polarity of a long message that has
+  neither a topic word nor a yes/no, one area named among others, a count with the firm's size words,
+  clauses that disagree — is *unsure*: ``read_facts`` leaves it out, and the form confirms it ("Habe ich
+  richtig verstanden: …?") instead of storing a guess.
 
 Pure Python: no Rasa import.
 """
@@ -35,7 +39,7 @@ from advisor.german.platforms import _PLATFORMS
 from advisor.german.text import _clauses as _split_clauses
 from advisor.german.text import _has, _hits, _Phrase, _phrases, tokenize
 
-__all__ = ["UNKNOWN", "read_facts"]
+__all__ = ["UNKNOWN", "Graded", "read_facts", "read_graded"]
 
 
 class _Unknown:
@@ -269,7 +273,10 @@ _DECISION_PENDING = _phrases(
 )
 
 
-def _bool_field(spec: _BoolField, clauses: list[list[str]], asked: str | None, tokens: Tokens) -> Any:
+def _bool_field(spec: _BoolField, clauses: list[list[str]], asked: str | None, tokens: Tokens,
+                *, fallback: bool = True) -> Any:
+    """The field's value from the clauses that speak about it; with ``fallback``, for the field asked, the
+    polarity of the whole message when no clause does."""
     values: list[Any] = []
     if spec.name == "strategy_exists" and asked == "strategy_parts":
         # the question presupposes a strategy; only a denial ("haben doch gar keine") is a fact about it
@@ -312,7 +319,7 @@ def _bool_field(spec: _BoolField, clauses: list[list[str]], asked: str | None, t
     stated = [v for v in values if v is not None]
     if stated:
         return _settle(stated)
-    if asked == spec.name:
+    if asked == spec.name and fallback:
         return _polarity(tokens, state=spec.state)
     return None
 
@@ -389,7 +396,7 @@ def _attitude(clause: Tokens) -> Any:
     if _has(clause, _DONT_KNOW):
         return UNKNOWN
     if _has(clause, _phrases("gespalten", "unterschiedlich*", "geteilt*", "uneinig*", "die einen")):
-        return UNKNOWN
+        return None  # a split view is neither formed nor open: ask back
     if _has(clause, _phrases("keine* meinung*", "keine* einstellung*", "keine* einschaetzung*", "keine* haltung*",
                              "kein bild", "keine position", "noch nicht", "noch kein*", "noch nichts",
                              "nicht wirklich", "nie ? gedanken", "keine gedanken")):
@@ -412,11 +419,17 @@ _COUNT_CUES = _phrases(
 )
 _OPENING_COUNT_CUES = _COUNT_CUES + _phrases("und ich", "ich und", "mit mir")
 """In a first message, "meine Kollegin und ich" introduces who wants to start."""
+_AREA_NOUNS = ("abteilung*", "bereich*", "funktion*", "funktionsbereich*", "teams", "fachbereich*", "ressorts")
 _MIXED = _phrases(
-    "verschiedene* abteilung*", "verschiedene* bereich*", "verschiedene* funktion*", "unterschiedliche*",
-    "aus allen bereichen", "aus allen abteilungen", "gemischt*", "querbeet", "bunt gemischt",
-    "verschiedene* teams", "mehrere* abteilung*", "mehrere* bereich*", "quer durch*",
+    *(f"{adj} {noun}" for adj in ("verschiedene*", "unterschiedliche*", "mehrere*", "diverse*")
+      for noun in _AREA_NOUNS),
+    "aus allen bereichen", "aus allen abteilungen", "querbeet", "bunt gemischt", "gemischtes team",
+    "quer durch die abteilungen", "quer durch alle abteilungen", "quer durchs unternehmen",
+    "quer durch das unternehmen", "quer durch den betrieb", "quer durch die firma",
 )
+_MIXED_ANSWER = _phrases("unterschiedlich*", "gemischt", "querbeet", "quer durch*")
+"""Loose words that say "from several areas" only as the answer to that question ("gemischte Gefühle",
+"unterschiedliche Plattformen" are no areas)."""
 _SAME = _phrases(
     "gleiche* abteilung*", "selbe* abteilung*", "selben bereich", "gleiche* bereich*", "eine* abteilung",
     "einem bereich", "alle aus dem", "alle aus der", "alle im", "alle vom", "alle aus", "nur aus dem",
@@ -488,6 +501,8 @@ def _multiple_functions(tokens: Tokens, clauses: list[list[str]], asked: str | N
         return False
     if any(_has(c, _MIXED, negation=True) and (asked == "multiple_functions" or not _has(c, _ANCHOR))
            for c in clauses):
+        return True
+    if asked == "multiple_functions" and any(_has(c, _MIXED_ANSWER, negation=True) for c in clauses):
         return True
     if any(_has(c, _SAME) for c in clauses):
         return False
@@ -602,6 +617,10 @@ def _nobody_active(clause: Tokens, tokens: Tokens) -> bool:
         and not _has(clause, _STRONG_EXPERIENCE) and not _has(tokens, _EXCEPT)
 
 
+_DONE = _phrases("schon", "bereits", "seit", "gemacht", "ausprobiert", "probiert", "getestet", "gepostet",
+                 "hatten", "war*", "bisher", "bislang", "erste* schritt*", "*gehversuch*", "erfahrung*")
+
+
 def _experience(text: str, tokens: Tokens, clauses: list[list[str]], asked: str | None) -> Any:
     if asked == "experience":
         if _says_dont_know(tokens) and not _has(tokens, _STRONG_EXPERIENCE):
@@ -617,6 +636,8 @@ def _experience(text: str, tokens: Tokens, clauses: list[list[str]], asked: str 
     for clause in clauses:
         if _nobody_active(clause, tokens):
             return "none"  # "bisher macht niemand von uns etwas mit Social Media"
+        if _has(clause, _WANT) and not _has(clause, _DONE):
+            continue  # "wir wollen Instagram ausprobieren": a plan, no experience yet
         if _has(clause, _EXPERIENCE_CUES):
             value = parse_experience(" ".join(clause))
             if value in EXPERIENCE_VALUES:
@@ -712,10 +733,36 @@ def read_facts(text: object, asked: str | None = None) -> dict[str, Any]:
     ``asked`` is the field whose question was just asked (``None`` or "opening" for a first message).
     Values: participants an int; yes/no fields True, False or ``UNKNOWN``; ``goals``, ``departments``,
     ``strategy_parts`` lists; ``experience`` one of ``EXPERIENCE_VALUES`` or ``UNKNOWN``; contact fields as
-    ``advisor.german.contact.read_contact`` returns them.
+    ``advisor.german.contact.read_contact`` returns them. Facts read only from a weak cue are not in it
+    (see ``read_graded``).
     """
+    return read_graded(text, asked).sure
+
+
+@dataclass(frozen=True)
+class Graded:
+    """What a message states, in two tiers: ``sure`` facts (a topic word, a clear yes/no answer) and
+    ``unsure`` ones, read only from a weak cue (the polarity of a long message without a yes/no word, a
+    weak goal word, one area named when areas were asked, clauses that disagree). An unsure fact is never
+    stored as it is: the form asks "Habe ich richtig verstanden: …?" first."""
+
+    sure: dict[str, Any]
+    unsure: dict[str, Any]
+
+
+def read_graded(text: object, asked: str | None = None) -> Graded:
+    """``read_facts`` with the facts it leaves out because they rest on a weak cue (``Graded.unsure``)."""
     if not isinstance(text, str) or not text.strip():
-        return {}
+        return Graded({}, {})
+    facts = _read_all(text, asked)
+    asked = None if asked in (None, "", "opening") else asked
+    tokens = tokenize(text)
+    weak = _weakly_read(facts, text, tokens, _clauses(tokens), asked)
+    return Graded({k: v for k, v in facts.items() if k not in weak},
+                  {k: v for k, v in facts.items() if k in weak})
+
+
+def _read_all(text: str, asked: str | None) -> dict[str, Any]:
     asked = None if asked in (None, "", "opening") else asked
     tokens = tokenize(text)
     clauses = _clauses(tokens)
@@ -751,6 +798,102 @@ def read_facts(text: object, asked: str | None = None) -> dict[str, Any]:
         facts[asked] = UNKNOWN  # "weiß nicht" to any question: an open point, not a miss
     facts.update(_contact(text, asked))
     return facts
+
+
+# -- how sure a fact is ---------------------------------------------------------------------------------------
+_ANSWER_STARTS = _phrases(
+    "ja", "jo", "joa", "jap", "jawohl", "jawoll", "klar", "genau", "stimmt", "richtig", "korrekt", "absolut",
+    "definitiv", "natuerlich", "sicher", "doch", "nein", "nee", "ne", "noe", "nope", "nicht", "kein*",
+    "niemand", "nie", "gar", "ueberhaupt", "eher", "leider", "noch", "bisher", "bislang", "auf jeden fall",
+    "auf keinen fall", "tendenziell", "eigentlich", "im prinzip", "grundsaetzlich",
+)
+_LEAD_INS = frozenset({"also", "hm", "hmm", "oh", "ach", "naja", "na", "tja", "puh", "ehrlich", "gesagt", "gute",
+                       "frage", "ich", "wuerde", "sagen", "mal", "ganz", "offen", "um", "zu", "sein"})
+_BARE_WORDS = 6
+"""A message of at most this many words is a bare answer to the question asked."""
+
+
+def _bare_answer(tokens: Tokens) -> bool:
+    """A short answer, or one that starts with a yes or a no ("Nein. Wir machen seit zwei Jahren …"): its
+    yes/no is meant for the question asked. The polarity of a longer message without one ("Wir haben
+    einiges ausprobiert, aber nicht regelmäßig") is only a guess."""
+    words = [t for t in tokens if t not in _CLAUSE_MARKS]
+    if len(words) <= _BARE_WORDS:
+        return True
+    start = next((i for i, t in enumerate(words) if t not in _LEAD_INS), len(words))
+    head = words[start:start + 3]
+    return bool(head) and any(_match_phrase_at(head, p) for p in _ANSWER_STARTS)
+
+
+_CLAUSE_MARKS = frozenset({",", ";", ".", "!", "?", ":", "-", "–", "(", ")", "…", "\"", "'"})
+
+
+def _match_phrase_at(tokens: Tokens, phrase: _Phrase) -> bool:
+    return bool(_hits(list(tokens)[: len(phrase)], (phrase,)))
+
+
+def _cue_clauses(spec: _BoolField, clauses: list[list[str]], asked: str | None) -> list[Any]:
+    """The value each clause states through one of the field's own topic words (the weak ones too when the
+    field was asked), not through the polarity of the message."""
+    return [v for v in (_bool_field(spec, [c], asked, c, fallback=False) for c in clauses) if v is not None]
+
+
+_COMPANY_SIZE = _phrases(
+    "mitarbeiter*", "mitarbeitende*", "angestellte*", "beschaeftigte*", "belegschaft", "insgesamt", "arbeiten",
+    *(f"{prep} {noun}" for prep in ("in der", "in unserer", "im", "in unserem", "mit")
+      for noun in ("firma", "praxis", "kanzlei", "betrieb", "unternehmen", "buero", "laden", "verein",
+                   "hotel", "salon", "werkstatt")),
+    *(f"{noun} mit" for noun in ("firma", "praxis", "kanzlei", "betrieb", "unternehmen", "buero",
+                                 "verein", "hotel", "salon", "werkstatt", "mittelstaendler")),
+)
+"""Words that make a count the size of the firm rather than of the group that is to start."""
+
+
+def _weakly_read(facts: dict[str, Any], text: str, tokens: Tokens, clauses: list[list[str]],
+                 asked: str | None) -> set[str]:
+    """The facts of ``facts`` that rest on a weak cue only (see ``Graded``)."""
+    weak: set[str] = set()
+    bare = _bare_answer(tokens)
+    for spec in BOOL_FIELDS:
+        value = facts.get(spec.name)
+        if value is None or value is UNKNOWN:
+            continue
+        stated = _cue_clauses(spec, clauses, asked)
+        if True in stated and False in stated and spec.name != "platform_knowledge":
+            weak.add(spec.name)  # the clauses disagree ("ja, entschieden – also noch nicht ganz")
+        elif not stated and spec.name == asked and not bare:
+            weak.add(spec.name)  # only the polarity of a long message, or a weak cue
+    knowledge = facts.get("platform_knowledge")
+    if knowledge is not None and knowledge is not UNKNOWN and asked == "platform_knowledge" and not bare:
+        grounded = any(_has(c, _KNOWLEDGE_WORDS) or (_has(c, _PLATFORM_WORDS) and _has(c, _USE)) for c in clauses)
+        if not grounded:
+            weak.add("platform_knowledge")
+    experience = facts.get("experience")
+    if asked == "experience" and experience not in (None, UNKNOWN) and not bare \
+            and parse_experience(text) != experience \
+            and not (_has(tokens, _phrases("erfahrung*", "kenntnis*", "kompetenz*", "ahnung"))
+                     and experience == "none"):
+        weak.add("experience")  # only "no" read from a long message
+    goals = facts.get("goals")
+    if goals and asked == "goals" and not any(
+            _has(c, phrases, negation=True) for c in clauses for _value, phrases in _FOCUS_RULES[:4]):
+        weak.add("goals")  # only a loose goal word ("etwas lernen")
+    multiple = facts.get("multiple_functions")
+    if multiple is not None and multiple is not UNKNOWN and facts.get("participants") != 1:
+        departments = facts.get("departments") or []
+        grounded = len(departments) >= 2 or any(_has(c, _MIXED, negation=True) or _has(c, _SAME) for c in clauses) \
+            or (asked == "multiple_functions" and bare and any(_has(c, _MIXED_ANSWER) for c in clauses)) \
+            or (len(departments) == 1 and any(_all_from_one(c) for c in clauses))
+        listed = len(departments) == 1 and any(t in ("und", ",", "sowie", "&") for t in tokens)
+        if not grounded and (not bare or listed):
+            weak.add("multiple_functions")  # one area known among others named: are they several?
+    if facts.get("participants") is not None and _has(tokens, _COMPANY_SIZE) and not _has(tokens, _TAKING_PART):
+        weak.add("participants")  # "in unserer Praxis sind wir 8 Leute": the firm, or who takes part?
+    parts = facts.get("strategy_parts")
+    if parts == [] and asked == "strategy_parts" and not bare and not any(
+            _has(c, phrases) for c in clauses for _value, phrases in _PART_CUES):
+        weak.add("strategy_parts")
+    return weak
 
 
 def _contact(text: str, asked: str | None) -> dict[str, Any]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.german.facts import UNKNOWN, read_facts
-from advisor.german.interpret import interpret_choice, read_message
+from advisor.german.facts import UNKNOWN, read_facts, read_graded
+from advisor.german.interpret import confirmation_of, interpret_choice, read_message
 
 U = UNKNOWN
 
@@ -223,3 +223,41 @@ def test_a_bare_answer_to_a_yes_no_question_is_three_way(asked, text, expected):
 @pytest.mark.parametrize("text", ["Ja, aber nein.", "Naja.", "Haben wir, also nicht ganz, doch."])
 def test_a_contradictory_or_empty_answer_is_not_unknown(text):
     assert read_facts(text, "strategy_exists").get("strategy_exists") is not U
+
+
+# -- two tiers: sure facts are stored, facts from a weak cue only are confirmed first ----------------------------
+@pytest.mark.parametrize(("text", "asked", "sure", "unsure"), [
+    # a bare answer or one that starts with yes/no is sure
+    ("Nein.", "decision_made", {"decision_made": False}, {}),
+    ("Nein. Wir probieren seit einem Jahr auf Instagram herum.", "strategy_exists", {"strategy_exists": False}, {}),
+    # the polarity of a long message without a topic word or a yes/no is only a guess
+    ("Das müssten wir intern erst noch einmal besprechen, ich glaube aber nicht.", "decision_made", {},
+     {"decision_made": False}),
+    ("Also unsere Leute sind da bisher nicht so wirklich dran interessiert gewesen.", "need_recognised", {},
+     {"need_recognised": False}),
+    # a topic word is sure, also in a long message
+    ("Entschieden haben wir in der Geschäftsleitung noch gar nichts, das kommt erst im Herbst.", "decision_made",
+     {"decision_made": False}, {}),
+    # one known area among others: several or one?
+    ("Marketing und noch ein paar andere Leute", "multiple_functions", {"departments": ["Marketing"]},
+     {"multiple_functions": False}),
+    # the size of the firm is not the group that takes part
+    ("In unserer Kanzlei sind wir zu sechst.", None, {}, {"participants": 6}),
+    ("Bei uns arbeiten zwölf Leute, mitmachen würden drei.", "participants", {"participants": 3}, {}),
+])
+def test_read_graded_separates_sure_from_unsure_facts(text, asked, sure, unsure):
+    graded = read_graded(text, asked)
+    assert {k: graded.sure[k] for k in sure if k in graded.sure} == sure
+    assert graded.unsure == unsure
+    assert not set(unsure) & set(read_facts(text, asked))
+
+
+def test_an_unsure_fact_is_offered_for_confirmation_not_stored():
+    reading = read_message("Das haben wir bisher nie groß besprochen im Haus.", "specific_approach", None, {})
+    assert reading.answer is None and reading.changes == {}
+    assert reading.unsure == {"specific_approach": False}
+    assert confirmation_of(reading) == ("specific_approach", False)
+    # a contradiction of an earlier answer is confirmed first
+    both = read_message("Das haben wir bisher nie groß besprochen, Facebook nutzen wir aber privat.",
+                        "specific_approach", None, {"platform_knowledge": False})
+    assert confirmation_of(both) == ("platform_knowledge", True)
