@@ -34,6 +34,7 @@ from advisor.criteria import EXPERIENCE_VALUES, GOAL_VALUES, NAMES, STRATEGY_PAR
 from advisor.german.answers import _yes_no_signal
 from advisor.german.departments import parse_departments
 from advisor.german.focus import _FOCUS_RULES, parse_experience
+from advisor.german.numbers import parse_number_word
 from advisor.german.participants import parse_participants
 from advisor.german.platforms import _PLATFORMS
 from advisor.german.text import _clauses as _split_clauses
@@ -129,11 +130,15 @@ def _not_yet_for_wish(tokens: Tokens) -> Any:
     return UNKNOWN if _has(tokens, _phrases("noch offen", "ist offen", "unentschieden")) else False
 
 
+_ABSENT = frozenset({"fehlt", "fehlen", "fehlte", "fehlten", "mangelt", "fehlanzeige"})
+"""Verbs that deny that something is there ("Ressourcen und Prozesse fehlen noch")."""
+
+
 def _negated_clause(tokens: Tokens) -> bool:
     if _has(tokens, _WEAK_YES):
         stripped = _strip_phrases(tokens, _WEAK_YES)
-        return any(tok in _NEGATION_WORDS for tok in stripped)
-    return any(tok in _NEGATION_WORDS for tok in tokens)
+        return any(tok in _NEGATION_WORDS or tok in _ABSENT for tok in stripped)
+    return any(tok in _NEGATION_WORDS or tok in _ABSENT for tok in tokens)
 
 
 def _strip_phrases(tokens: Tokens, phrases: Sequence[_Phrase]) -> list[str]:
@@ -260,7 +265,8 @@ BOOL_FIELDS: tuple[_BoolField, ...] = (
         "strategy_exists",
         _phrases("*strategi*"),
         state=True,
-        needs=_HAVE + _phrases("noch kein*", "keine", "kein", "ohne", "nicht", "gar kein*"),
+        needs=_HAVE + _phrases("noch kein*", "keine", "kein", "ohne", "nicht", "gar kein*", "fehlt", "fehlen",
+                               "fehlte", "mangelt"),
         weak=_phrases("*konzept*", "fahrplan", "roadmap", "plan"),
     ),
 )
@@ -362,7 +368,7 @@ def _windows(clause: Tokens, phrases: Sequence[_Phrase], before: int = 5, after:
     return spans
 
 
-_NO_STRATEGY = _phrases("kein*", "ohne", "nicht", "nie", "nichts")
+_NO_STRATEGY = _phrases("kein*", "ohne", "nicht", "nie", "nichts", "fehlt", "fehlen", "fehlte", "mangelt")
 
 
 def _strategy_exists(clause: Tokens, cues: Sequence[_Phrase]) -> Any:
@@ -578,6 +584,9 @@ def _goals(clauses: list[list[str]], asked: str | None) -> list[str] | None:
                 and not _has(clause, _phrases("ob", "relevan*")):
             continue
         for value, phrases in strong:
+            if value == "strategy" and _has(clause, _phrases("*strategi*")) and not _wants_strategy(clause) \
+                    and _has(clause, _HAVE):
+                continue  # "eine Strategie haben wir schon": no goal
             if value not in found and _has(clause, phrases, negation=True):
                 found.append(value)
     if not found and asked == "goals":
@@ -655,7 +664,8 @@ def _experience(text: str, tokens: Tokens, clauses: list[list[str]], asked: str 
 _USE = _phrases(
     "kenn*", "nutz*", "benutz*", "genutzt", "verwend*", "aktiv", "privat*", "account*", "profil*", "konto",
     "konten", "unterwegs", "angemeldet", "registriert", "poste*", "gepostet", "gemacht", "auskenn*",
-    "aus", "vertraut", "erfahrung*", "anwender*", "seite", "kanal", "drin", "dabei", "betreiben",
+    "aus", "vertraut", "erfahrung*", "anwender*", "seite", "kanal", "drin", "dabei", "betreiben", "habe", "haben",
+    "hab", "hat",
 )
 _PLATFORM_WORDS: tuple[_Phrase, ...] = tuple(p for _name, phrases in _PLATFORMS for p in phrases) + _phrases(
     "plattform*", "social media", "soziale* netzwerk*", "soziale* medien", "netzwerke")
@@ -839,7 +849,7 @@ def _cue_clauses(spec: _BoolField, clauses: list[list[str]], asked: str | None) 
 
 
 _COMPANY_SIZE = _phrases(
-    "mitarbeiter*", "mitarbeitende*", "angestellte*", "beschaeftigte*", "belegschaft", "insgesamt", "arbeiten",
+    "mitarbeiter*", "mitarbeitende*", "angestellte*", "beschaeftigte*", "belegschaft", "arbeiten",
     *(f"{prep} {noun}" for prep in ("in der", "in unserer", "im", "in unserem", "mit")
       for noun in ("firma", "praxis", "kanzlei", "betrieb", "unternehmen", "buero", "laden", "verein",
                    "hotel", "salon", "werkstatt")),
@@ -847,6 +857,22 @@ _COMPANY_SIZE = _phrases(
                                  "verein", "hotel", "salon", "werkstatt", "mittelstaendler")),
 )
 """Words that make a count the size of the firm rather than of the group that is to start."""
+
+
+_RANGE_JOINS = frozenset({"-", "–", "bis", "oder", "/", "und"})
+
+
+def _is_count_word(token: str) -> bool:
+    return token.isdigit() or parse_number_word(token) is not None
+
+
+def _range_of_counts(tokens: Tokens) -> bool:
+    """"3 bis 4 Leute", "vier oder fünf", "zwischen 5 und 8": a range, not one head count."""
+    for i in range(len(tokens) - 2):
+        if _is_count_word(tokens[i]) and tokens[i + 1] in _RANGE_JOINS and _is_count_word(tokens[i + 2]):
+            if tokens[i + 1] != "und" or (i > 0 and tokens[i - 1] == "zwischen"):
+                return True
+    return False
 
 
 def _weakly_read(facts: dict[str, Any], text: str, tokens: Tokens, clauses: list[list[str]],
@@ -875,7 +901,7 @@ def _weakly_read(facts: dict[str, Any], text: str, tokens: Tokens, clauses: list
                      and experience == "none"):
         weak.add("experience")  # only "no" read from a long message
     goals = facts.get("goals")
-    if goals and asked == "goals" and not any(
+    if goals and goals is not UNKNOWN and asked == "goals" and not any(
             _has(c, phrases, negation=True) for c in clauses for _value, phrases in _FOCUS_RULES[:4]):
         weak.add("goals")  # only a loose goal word ("etwas lernen")
     multiple = facts.get("multiple_functions")
@@ -887,8 +913,12 @@ def _weakly_read(facts: dict[str, Any], text: str, tokens: Tokens, clauses: list
         listed = len(departments) == 1 and any(t in ("und", ",", "sowie", "&") for t in tokens)
         if not grounded and (not bare or listed):
             weak.add("multiple_functions")  # one area known among others named: are they several?
-    if facts.get("participants") is not None and _has(tokens, _COMPANY_SIZE) and not _has(tokens, _TAKING_PART):
+    count = facts.get("participants")
+    if count is not None and not _has(tokens, _TAKING_PART) and any(
+            _has(c, _COMPANY_SIZE) and _count(c) == count for c in clauses):
         weak.add("participants")  # "in unserer Praxis sind wir 8 Leute": the firm, or who takes part?
+    if count is not None and _range_of_counts(tokens):
+        weak.add("participants")  # "3 bis 4", "vier oder fünf": which one?
     parts = facts.get("strategy_parts")
     if parts == [] and asked == "strategy_parts" and not bare and not any(
             _has(c, phrases) for c in clauses for _value, phrases in _PART_CUES):

@@ -261,3 +261,28 @@ def test_an_unsure_fact_is_offered_for_confirmation_not_stored():
     both = read_message("Das haben wir bisher nie groß besprochen, Facebook nutzen wir aber privat.",
                         "specific_approach", None, {"platform_knowledge": False})
     assert confirmation_of(both) == ("platform_knowledge", True)
+
+
+@pytest.mark.parametrize(("text", "asked", "expected", "absent"), [
+    # an existing strategy is no goal; a missing part is not present
+    ("Am liebsten gleich loslegen, eine Strategie haben wir ja schon.", "goals", {"goals": ["next_steps"]}, ()),
+    ("Eigentlich nur grobe Ziele, Ressourcen und Prozesse fehlen noch.", "strategy_parts",
+     {"strategy_parts": ["goals"]}, ()),
+    ("Eine Strategie fehlt uns noch.", "strategy_exists", {"strategy_exists": False}, ()),
+    # an account of one's own is platform knowledge
+    ("Xing habe ich, aber da schaue ich nie rein.", "platform_knowledge", {"platform_knowledge": True}, ()),
+    # the firm's size next to the group that takes part
+    ("Wir sind eine Steuerkanzlei mit 12 Mitarbeitern. Meine Partnerin und ich wollen herausfinden, ob das "
+     "relevant ist.", None, {"participants": 2, "goals": ["relevance"]}, ()),
+])
+def test_read_facts_more(text, asked, expected, absent):
+    facts = read_facts(text, asked)
+    for name, value in expected.items():
+        assert facts.get(name) == value, (name, facts)
+    assert not set(absent) & set(facts)
+
+
+@pytest.mark.parametrize("text", ["so 3 bis 4 Leute", "zwischen 5 und 8", "vier oder fünf", "2-3 Personen"])
+def test_a_range_of_head_counts_is_confirmed_not_stored(text):
+    graded = read_graded(text, "participants")
+    assert "participants" not in graded.sure and "participants" in graded.unsure
