@@ -286,3 +286,13 @@ def test_read_facts_more(text, asked, expected, absent):
 def test_a_range_of_head_counts_is_confirmed_not_stored(text):
     graded = read_graded(text, "participants")
     assert "participants" not in graded.sure and "participants" in graded.unsure
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("Meine Kollegin und ich fragen uns, ob Social Media für unsere Kanzlei überhaupt relevant ist.", None),
+    ("In unserer Praxis sind wir acht Leute.", None),
+    ("Für unseren Betrieb wäre das wohl eher was Kleines.", "participants"),
+])
+def test_the_kind_of_business_alone_is_no_company_name(text, asked):
+    assert "company" not in read_facts(text, asked)
+    assert read_facts("Wir sind die Kanzlei Meyer & Roth.", None)["company"] == "Kanzlei Meyer & Roth"
