@@ -490,8 +490,8 @@ def _particle_name(toks: list[_Tok], i: int, bare: bool) -> int:
     ends = follow is None or not follow.is_word or follow.fold in ("und", "hier", "aus")
     if not (ends and _name_word(surname, bare) and (surname.capitalised or bare)):
         return 0
-    if _legal_form_at(toks, nxt) or surname.fold.endswith(_BUSINESS_ENDINGS):
-        return 0
+    if _legal_form_at(toks, nxt) or surname.fold.endswith(_BUSINESS_ENDINGS) or parse_departments(surname.text):
+        return 0  # "die Anna von der Buchhaltung": where she works, not her name
     return nxt + 1
 
 

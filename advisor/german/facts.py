@@ -514,7 +514,7 @@ def _multiple_functions(tokens: Tokens, clauses: list[list[str]], asked: str | N
         return False
     if len(departments) >= 2:
         return True
-    if len(departments) == 1 and (participants or 0) > 1 and any(_all_from_one(c) for c in clauses):
+    if len(departments) == 1 and (participants or 0) > 1 and any(_all_from_one(c) and _group_in(c) for c in clauses):
         return False  # "wir sind zu dritt aus dem Vertrieb": everyone from one area
     if asked == "multiple_functions":
         if len(departments) == 1:
@@ -526,6 +526,12 @@ def _multiple_functions(tokens: Tokens, clauses: list[list[str]], asked: str | N
 
 _FROM_ONE = _phrases("aus dem", "aus der", "vom", "alle aus", "alle im", "alle vom", "beide", "beides", "alle")
 _SOME_OF = frozenset({"einer", "eine", "einem", "einen", "davon", "auch", "teils", "ua", "unter", "darunter"})
+
+
+def _group_in(clause: Tokens) -> bool:
+    """The clause speaks of the whole group ("wir sind zu dritt aus …", "alle aus …"), not of one person
+    ("Hier ist Jana vom Marketing")."""
+    return _count(clause) is not None or _has(clause, _COUNT_CUES) or _has(clause, _phrases("alle", "wir", "beide*"))
 
 
 def _all_from_one(clause: Tokens) -> bool:

@@ -296,3 +296,11 @@ def test_a_range_of_head_counts_is_confirmed_not_stored(text):
 def test_the_kind_of_business_alone_is_no_company_name(text, asked):
     assert "company" not in read_facts(text, asked)
     assert read_facts("Wir sind die Kanzlei Meyer & Roth.", None)["company"] == "Kanzlei Meyer & Roth"
+
+
+def test_one_persons_area_is_no_name_and_says_nothing_about_the_others():
+    facts = read_facts("Hier ist Jana vom Marketing, wir sind zu dritt.", None)
+    assert facts["participants"] == 3 and "multiple_functions" not in facts
+    assert read_facts("Ich bin die Anna von der Buchhaltung.", "contact_name")["contact_name"] == "Anna"
+    assert read_facts("Ursula von der Leyen", "contact_name")["contact_name"] == "Ursula von der Leyen"
+    assert read_facts("Drei Leute, alle aus dem Vertrieb.", "participants")["multiple_functions"] is False
