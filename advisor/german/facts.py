@@ -94,13 +94,24 @@ _NEGATION_WORDS = frozenset({
 })
 
 
+_NOT_THAT = _phrases("nicht dass", "nicht , dass", "nicht das")
+_NO_IDEA_OF = _phrases("keine ahnung von", "keine ahnung vom", "keine ahnung mit", "keine ahnung davon",
+                       "null ahnung von", "kein plan von")
+_NOT_THAT_I_KNOW = _phrases("nicht dass ich wuesste", "nicht dass wir wuessten", "nicht das ich wuesste")
+"""A double negation opens with it ("nicht dass wir keine …"): the negation that follows is cancelled."""
+
+
 _FILLERS = frozenset({"leider", "wirklich", "so", "eher", "noch", "gar", "ganz", "halt", "eben", "also", "auch",
                       "mehr", "ja", "doch", "wohl", "bisher", "bislang", "eigentlich"})
 _KNOW_VERBS = frozenset({"weiss", "weis", "wissen", "weiss's", "sagen", "beurteilen", "einschaetzen"})
 
 
 def _says_dont_know(tokens: Tokens) -> bool:
-    """"weiß ich (ehrlich gesagt) nicht", "kann ich (so) nicht sagen": a know-verb negated nearby."""
+    """"weiß ich (ehrlich gesagt) nicht", "kann ich (so) nicht sagen": a know-verb negated nearby. Not under
+    "nicht dass": "Nicht dass wir keine Ahnung von Facebook hätten" says the opposite."""
+    if _has(tokens, _NOT_THAT):
+        tokens = _strip_phrases(tokens, _NOT_THAT + _DONT_KNOW)
+    tokens = _strip_phrases(tokens, _NO_IDEA_OF)  # "keine Ahnung von Facebook": no knowledge, not "weiß nicht"
     if _has(tokens, _DONT_KNOW):
         return True
     for i, tok in enumerate(tokens):
@@ -117,6 +128,10 @@ def _polarity(tokens: Tokens, *, state: bool) -> Any:
         return None
     if _says_dont_know(tokens):
         return UNKNOWN
+    if _has(tokens, _NOT_THAT_I_KNOW):
+        return False  # "nicht dass ich wüsste"
+    if _has(tokens, _NOT_THAT):
+        return None  # a double negation without the topic word: ask back rather than guess
     if _has(tokens, _NOT_YET):
         return False if state else _not_yet_for_wish(tokens)
     value, signal = _yes_no_signal(tokens)
@@ -135,6 +150,10 @@ _ABSENT = frozenset({"fehlt", "fehlen", "fehlte", "fehlten", "mangelt", "fehlanz
 
 
 def _negated_clause(tokens: Tokens) -> bool:
+    if _has(tokens, _NOT_THAT):
+        rest = _strip_phrases(tokens, _NOT_THAT)
+        negators = [tok for tok in rest if tok in _NEGATION_WORDS or tok in _ABSENT]
+        return not negators  # "nicht dass wir keine hätten": we have; "nicht dass wir das wollen": no
     if _has(tokens, _WEAK_YES):
         stripped = _strip_phrases(tokens, _WEAK_YES)
         return any(tok in _NEGATION_WORDS or tok in _ABSENT for tok in stripped)
@@ -149,8 +168,11 @@ def _strip_phrases(tokens: Tokens, phrases: Sequence[_Phrase]) -> list[str]:
 
 
 def _clauses(tokens: Tokens) -> list[list[str]]:
-    """Clauses of a message; a trailing "aber nicht" / ", leider nicht" belongs to the clause before it."""
+    """Clauses of a message; a trailing "aber nicht" / ", leider nicht" belongs to the clause before it, and
+    "Nicht, dass …" is one clause."""
     merged: list[list[str]] = []
+    tokens = [tok for i, tok in enumerate(tokens)
+              if not (tok == "," and 0 < i < len(tokens) - 1 and tokens[i - 1] == "nicht" and tokens[i + 1] == "dass")]
     for clause in _split_clauses(tokens):
         if merged and len(clause) <= 3 and any(tok in _NEGATION_WORDS for tok in clause) \
                 and all(tok in _NEGATION_WORDS or tok in _FILLERS for tok in clause):
@@ -221,6 +243,8 @@ BOOL_FIELDS: tuple[_BoolField, ...] = (
         _phrases("einstellung*", "meinung*", "einschaetzung*", "haltung*", "skeptisch*", "skepsis",
                  "ueberzeugt", "begeistert", "zeitverschwendung", "halten ? davon", "halten davon",
                  "haelt ? davon", "haelt davon", "vorbehalt*", "bild davon", "stehen dem ? gegenueber",
+                 "haelt das fuer", "haelt das ? fuer", "halten das fuer", "halten das ? fuer", "haelt es fuer",
+                 "halten es fuer", "spielerei", "modeerscheinung", "hype",
                  "steht dem ? gegenueber"),
         state=True,
         weak=_phrases("sehen das", "sieht das", "stehen dem", "steht dem", "offen gegenueber",
@@ -229,7 +253,7 @@ BOOL_FIELDS: tuple[_BoolField, ...] = (
     ),
     _BoolField(
         "decision_made",
-        _phrases("entschieden", "entscheidung*", "beschlossen", "beschluss", "steht fest", "abgesegnet",
+        _phrases("entschieden", "entscheidung*", "beschlossen*", "beschluss", "steht fest", "abgesegnet",
                  "gruenes licht", "grunes licht"),
         state=True,
         weak=_phrases("entscheid*", "festgelegt", "freigegeben", "gesetzt", "machen wir auf jeden fall",
@@ -407,7 +431,7 @@ def _attitude(clause: Tokens) -> Any:
                              "kein bild", "keine position", "noch nicht", "noch kein*", "noch nichts",
                              "nicht wirklich", "nie ? gedanken", "keine gedanken")):
         return False
-    if _has(clause, _phrases("skeptisch*", "skepsis", "kritisch*", "zeitverschwendung", "dagegen", "vorbehalt*",
+    if _has(clause, _phrases("skeptisch*", "skepsis", "kritisch*", "zeitverschwendung", "spielerei", "modeerscheinung", "hype", "haelt das", "halten das", "dagegen", "vorbehalt*",
                              "ueberzeugt", "begeistert", "dafuer", "positiv*", "negativ*", "fan")):
         return True
     return _mention_value(clause, state=True)
@@ -671,6 +695,7 @@ _USE = _phrases(
     "kenn*", "nutz*", "benutz*", "genutzt", "verwend*", "aktiv", "privat*", "account*", "profil*", "konto",
     "konten", "unterwegs", "angemeldet", "registriert", "poste*", "gepostet", "gemacht", "auskenn*",
     "aus", "vertraut", "erfahrung*", "anwender*", "seite", "kanal", "drin", "dabei", "betreiben", "habe", "haben",
+    "ahnung", "haetten", "hatten",
     "hab", "hat",
 )
 _PLATFORM_WORDS: tuple[_Phrase, ...] = tuple(p for _name, phrases in _PLATFORMS for p in phrases) + _phrases(

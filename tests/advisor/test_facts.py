@@ -304,3 +304,20 @@ def test_one_persons_area_is_no_name_and_says_nothing_about_the_others():
     assert read_facts("Ich bin die Anna von der Buchhaltung.", "contact_name")["contact_name"] == "Anna"
     assert read_facts("Ursula von der Leyen", "contact_name")["contact_name"] == "Ursula von der Leyen"
     assert read_facts("Drei Leute, alle aus dem Vertrieb.", "participants")["multiple_functions"] is False
+
+
+@pytest.mark.parametrize(("text", "asked", "expected"), [
+    # a double negation cancels: "nicht dass wir keine …" says we do
+    ("Nicht dass wir keine Ahnung von Facebook hätten, aber beruflich nutzen wir es nicht.", "platform_knowledge",
+     True),
+    ("Nicht, dass wir Instagram nicht kennen würden.", "platform_knowledge", True),
+    ("Nicht dass ich wüsste.", "platform_knowledge", False),
+    # "keine Ahnung von X" is no knowledge of X, "keine Ahnung" alone is "weiß nicht"
+    ("Keine Ahnung von Facebook, ehrlich.", "platform_knowledge", False),
+    ("keine Ahnung", "platform_knowledge", U),
+    # a view counts, also a dismissive one
+    ("Also der Chef hält das alles für Spielerei.", "attitude_formed", True),
+    ("Der Chef will das, also ja, ist beschlossene Sache.", "decision_made", True),
+])
+def test_double_negation_and_idioms(text, asked, expected):
+    assert read_facts(text, asked).get(asked) is expected
