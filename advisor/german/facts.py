@@ -574,9 +574,23 @@ _PERSON_NOUNS = re.compile(
     re.IGNORECASE)
 
 
+_GOES_ON = frozenset({"also", "auch", "und", "etwa", "wie", "zb", "z", "insbesondere", "vor", "vielleicht"})
+
+
 def _departments(text: str, tokens: Tokens, asked: str | None) -> list[str]:
     # "mein Chef und ich" names a person, not the area the participants come from
     named = parse_departments(text if asked == "multiple_functions" else _PERSON_NOUNS.sub(" ", text))
+    if not named:
+        return []
+    # areas where social media is to be anchored ("soll auch in Vertrieb und Service laufen") are no
+    # participants' areas (they answer cross_functional)
+    clauses = _clauses(tokens)
+    anchoring: list[bool] = []
+    for c in clauses:  # ", also auch Einkauf und Lager" goes on with the clause before it
+        anchoring.append(_has(c, _ANCHOR) or bool(anchoring and anchoring[-1] and c[0] in _GOES_ON))
+    anchored = {d for c, a in zip(clauses, anchoring, strict=True) if a for d in parse_departments(" ".join(c))}
+    elsewhere = {d for c, a in zip(clauses, anchoring, strict=True) if not a for d in parse_departments(" ".join(c))}
+    named = [d for d in named if d not in anchored or d in elsewhere]
     if not named:
         return []
     if asked in ("participants", "multiple_functions"):

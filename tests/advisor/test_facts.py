@@ -321,3 +321,14 @@ def test_one_persons_area_is_no_name_and_says_nothing_about_the_others():
 ])
 def test_double_negation_and_idioms(text, asked, expected):
     assert read_facts(text, asked).get(asked) is expected
+
+
+@pytest.mark.parametrize("text", [
+    "Drei, das soll dann aber auch in Vertrieb und Service laufen.",
+    "Zu zweit. Später soll das im ganzen Haus verankert werden, also auch Einkauf und Lager.",
+])
+def test_areas_where_social_media_is_to_be_anchored_are_not_the_participants_areas(text):
+    facts = read_facts(text, "participants")
+    assert "departments" not in facts and "multiple_functions" not in facts
+    assert facts["cross_functional"] is True
+    assert read_facts("Zwei, aus Einkauf und Lager.", "participants")["departments"] == ["Einkauf", "Logistik"]
