@@ -445,7 +445,7 @@ _COUNT_CUES = _phrases(
     "zu zehnt", "zu elft", "zu zwoelft", "personen", "leute", "teilnehm*", "koepfe", "nur ich", "ich allein*",
     "ich alleine", "einzelperson", "wir zwei", "wir drei", "wir vier", "wir fuenf", "wir beide", "team von",
     "bin allein*", "mache das allein*", "mach das allein*", "mache ich allein*", "mach ich allein*",
-    "einzelkaempfer*", "solo", "nur mich", "und allein*", "ganz allein*",
+    "einzelkaempfer*", "solo", "nur mich", "und allein*", "ganz allein*", "mich allein*", "fuer mich allein*",
 )
 _OPENING_COUNT_CUES = _COUNT_CUES + _phrases("und ich", "ich und", "mit mir")
 """In a first message, "meine Kollegin und ich" introduces who wants to start."""
@@ -548,7 +548,8 @@ def _multiple_functions(tokens: Tokens, clauses: list[list[str]], asked: str | N
     return None
 
 
-_FROM_ONE = _phrases("aus dem", "aus der", "vom", "alle aus", "alle im", "alle vom", "beide", "beides", "alle")
+_FROM_ONE = _phrases("aus dem", "aus der", "vom", "alle aus", "alle im", "alle vom", "beide", "beides", "alle",
+                     "leute im", "personen im", "kollegen im", "leute in der", "personen in der")
 _SOME_OF = frozenset({"einer", "eine", "einem", "einen", "davon", "auch", "teils", "ua", "unter", "darunter"})
 
 

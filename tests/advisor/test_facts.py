@@ -332,3 +332,10 @@ def test_areas_where_social_media_is_to_be_anchored_are_not_the_participants_are
     assert "departments" not in facts and "multiple_functions" not in facts
     assert facts["cross_functional"] is True
     assert read_facts("Zwei, aus Einkauf und Lager.", "participants")["departments"] == ["Einkauf", "Logistik"]
+
+
+def test_alone_and_a_group_in_one_area_in_an_opening():
+    facts = read_facts("Ich suche ein Seminar für mich alleine, ich bin neu im Marketing.", None)
+    assert facts["participants"] == 1 and facts["multiple_functions"] is False
+    facts = read_facts("Wir sind drei Leute im Vertrieb und kennen LinkedIn nur privat.", None)
+    assert facts["participants"] == 3 and facts["multiple_functions"] is False and facts["platform_knowledge"]
