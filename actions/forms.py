@@ -278,8 +278,8 @@ class ValidateQualificationForm(_FormValidation):
         if value is not None:
             implied = implied_by(requested, value, tracker.get_slot("participants"))
             return {**implied, **result, requested: value, "failed_attempts": 0}
-        if reading.changes or reading.contradicted:
-            return result  # the message said something else: no miss, the question comes again
+        if reading.changes or reading.contradicted or reading.unsure:
+            return result  # the message said something else (or is confirmed first): no miss
         if reading.restated:
             dispatcher.utter_message(text=texts.ALREADY_KNOWN)  # "hab ich doch gesagt": no miss either
             return {**result, requested: None}
@@ -323,10 +323,13 @@ class ValidateQualificationForm(_FormValidation):
         cleared = {"pending_fact": None, "confirm_question": None, CONFIRM_SLOT: None}
         name, value = pending.get("name"), pending.get("value")
         if not yes or name not in FACT_SLOTS:
-            dispatcher.utter_message(text=texts.KEPT_ANSWER)
+            earlier = name in FACT_SLOTS and tracker.get_slot(name) is not None
+            dispatcher.utter_message(text=texts.KEPT_ANSWER if earlier else texts.NOT_TAKEN)
             return cleared
         implied = implied_by(name, value, tracker.get_slot("participants"))
-        dispatcher.utter_message(text=texts.corrected_facts({name: value}))
+        # an unsure new fact is noted, only a changed earlier answer is "korrigiert"
+        confirmed = texts.corrected_facts if tracker.get_slot(name) is not None else texts.noted_facts
+        dispatcher.utter_message(text=confirmed({name: value}))
         return {**implied, **cleared, name: value}
 
 

@@ -121,6 +121,7 @@ def noted_facts(facts: dict) -> str:
 
 
 KEPT_ANSWER = "Gut, dann bleibt es bei Ihrer ersten Angabe."
+NOT_TAKEN = "Danke, dann habe ich das falsch verstanden und notiere es nicht."
 
 
 def confirm_change(new: dict, old: dict) -> str:

@@ -24,6 +24,11 @@ predicted facts, and exact match per ``asked`` group. Item ids and texts are nev
 not tune item by item); ``--show-errors N`` prints the N most frequent error classes (field, kind, expected
 value, predicted value), with the values of the identity fields (name, company, email, phone) masked.
 
+Facts the reader only offers for confirmation (``advisor.german.facts.read_graded(text, asked).unsure``: the form
+asks "Habe ich richtig verstanden: …?" before storing them) are not predicted facts, so never silent wrong; they
+are counted apart: how many confirmation questions, and how many of them a prospect would answer with yes
+(the value is right) or no (the question comes again).
+
 Exit code: 0; 1 if a given --min-field-accuracy / --max-silent-wrong is violated (over the --fields only,
 if given); 2 if the data file is invalid or the reader cannot be imported.
 """
@@ -246,6 +251,49 @@ def score(items: list[Mapping[str, Any]], reader: Reader) -> Score:
     return result
 
 
+@dataclass
+class Confirmations:
+    """Facts offered for confirmation instead of being stored: right (a "Ja" stores the expected value) or
+    denied (wrong value or no fact at all: the prospect says "Nein" and the question comes again)."""
+
+    asked: int = 0
+    right: int = 0
+    denied: int = 0
+
+
+def confirmations(items: list[Mapping[str, Any]], unsure_reader: Reader) -> Confirmations:
+    result = Confirmations()
+    for item in items:
+        asked = item["asked"]
+        try:
+            raw = unsure_reader(item["text"], None if asked == OPENING else asked)
+            offered = {k: v for k, v in raw.items() if v is not None}
+        except Exception:  # noqa: BLE001 - a crash offers nothing; the main score counts reader errors
+            offered = {}
+        for name, value in offered.items():
+            if name not in KNOWN_FIELDS:
+                continue
+            result.asked += 1
+            expected = item["expect"].get(name)
+            if expected is not None and canonical(name, expected) == canonical(name, value):
+                result.right += 1
+            else:
+                result.denied += 1
+    return result
+
+
+def load_unsure_reader() -> Reader | None:
+    """``read_graded(text, asked).unsure`` of the reader module, or None when it has no such tier."""
+    try:
+        module = importlib.import_module(READER_MODULE)
+    except ImportError:
+        return None
+    graded = getattr(module, "read_graded", None)
+    if not callable(graded):
+        return None
+    return lambda text, asked: graded(text, asked).unsure
+
+
 def load_items(path: str | Path) -> list[dict[str, Any]]:
     """The held-out items, checked: unique string ids, string asked/text, mapping expect of known fields."""
     path = Path(path)
@@ -405,6 +453,12 @@ def main(argv: list[str] | None = None) -> int:
     print_summary(result, names, args.show_errors, seconds)
     data = report(result, names, args.show_errors)
     data["seconds"] = round(seconds, 2)
+    unsure_reader = load_unsure_reader()
+    if unsure_reader is not None:
+        confirmed = confirmations(items, unsure_reader)
+        data["confirmations"] = {"asked": confirmed.asked, "right": confirmed.right, "denied": confirmed.denied}
+        print(f"confirmation questions instead of stored facts: {confirmed.asked} ({confirmed.right} right, "
+              f"{confirmed.denied} denied and asked again; not counted as silent wrong)")
     failed = violations(result, names, args.min_field_accuracy, args.max_silent_wrong)
     data["thresholds"] = {"min_field_accuracy": args.min_field_accuracy,
                           "max_silent_wrong": args.max_silent_wrong, "violations": failed}

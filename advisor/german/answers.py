@@ -31,7 +31,8 @@ _UNSURE = _phrases(
     "kann ich nicht sagen", "kann man nicht sagen", "kann ich noch nicht sagen",
     "unklar", "noch offen", "ist offen", "unentschieden", "unentschlossen", "mal sehen",
     "mal schauen", "mal gucken", "weder noch", "sowohl als auch", "50 / 50",
-    "fifty fifty", "🤷*",
+    "fifty fifty", "ueberfragt", "kein plan", "keinen plan", "keinen schimmer", "null ahnung", "weiss ich nicht genau",
+    "kann ich nicht genau sagen", "nicht so genau", "🤷*",
 )
 _YES_IDIOMS = _phrases(
     "warum nicht", "wieso nicht", "weshalb nicht", "nichts dagegen", "nicht schlecht",
@@ -46,7 +47,9 @@ _NO_STRONG = _phrases(
     "sicher nicht", "bestimmt nicht", "definitiv nicht", "absolut nicht",
     "nicht unbedingt", "nicht so richtig", "nicht so wirklich", "stimmt nicht",
     "trifft nicht zu", "nicht der fall", "nicht zutreffend", "nicht richtig",
-    "nicht korrekt", "mitnichten",
+    "nicht korrekt", "mitnichten", "doch nicht", "doch kein*", "ganz und gar nicht", "kein stueck",
+    "nicht die bohne", "fehlanzeige", "von uns keiner", "von uns niemand", "keiner von uns",
+    "niemand von uns", "keine von uns", "bei uns keiner", "bei uns niemand", "hier keiner", "hier niemand",
 )
 _YES_WORDS = frozenset(
     {
@@ -54,14 +57,15 @@ _YES_WORDS = frozenset(
         "yep", "yeah", "klar", "genau", "stimmt", "richtig", "korrekt", "absolut",
         "definitiv", "natuerlich", "selbstverstaendlich", "durchaus", "gerne", "gern",
         "ok", "okay", "okey", "passt", "logo", "logisch", "sicher", "sicherlich",
-        "bestimmt", "freilich", "exakt", "zweifellos", "schon", "sowieso",
+        "bestimmt", "freilich", "exakt", "zweifellos", "schon", "sowieso", "jawoll", "doch", "jupp",
         "👍", "✅", "✔",
     }
 )
 _NO_WORDS = frozenset(
     {
         "nein", "ne", "nee", "noe", "nope", "no", "nix", "nichts", "nicht", "kein", "keine",
-        "keinen", "keiner", "keinerlei", "nie", "niemals", "kaum", "negativ", "👎", "❌",
+        "keinen", "keiner", "keinerlei", "nie", "niemals", "kaum", "negativ", "niemand", "niemanden",
+        "ned", "net", "naa", "nada", "niente", "null", "fehlanzeige", "👎", "❌",
     }
 )
 _YES_PHRASES_ANYWHERE = _phrases(
@@ -73,7 +77,8 @@ _YES_PHRASES_ANYWHERE = _phrases(
 _NO_ANYWHERE = frozenset(
     {
         "nein", "nee", "noe", "nope", "nix", "nicht", "nichts", "kein", "keine", "keinen",
-        "keinem", "keiner", "keines", "keinerlei", "nie", "niemals", "kaum", "👎", "❌",
+        "keinem", "keiner", "keines", "keinerlei", "nie", "niemals", "kaum", "niemand", "niemanden",
+        "ned", "fehlanzeige", "👎", "❌",
     }
 )
 
@@ -97,13 +102,14 @@ def _yes_no_signal(tokens: Sequence[str]) -> tuple[bool | None, bool]:
         return True, True
     if first in _NO_WORDS:
         return False, True
-    positive = _has(tokens, _YES_PHRASES_ANYWHERE)
+    # a yes-word under a negation is none ("haben wir nicht", "niemand so richtig")
+    positive = _has(tokens, _YES_PHRASES_ANYWHERE, negation=True)
     negative = any(tok in _NO_ANYWHERE for tok in tokens)
     if positive and not negative:
         return True, True
     if negative and not positive:
         return False, True
-    return None, positive and negative
+    return None, False  # both or neither: no answer (an unsure one comes from words such as "weiß nicht")
 
 
 def parse_yes_no(text: object) -> bool | None:

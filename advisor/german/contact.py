@@ -490,8 +490,8 @@ def _particle_name(toks: list[_Tok], i: int, bare: bool) -> int:
     ends = follow is None or not follow.is_word or follow.fold in ("und", "hier", "aus")
     if not (ends and _name_word(surname, bare) and (surname.capitalised or bare)):
         return 0
-    if _legal_form_at(toks, nxt) or surname.fold.endswith(_BUSINESS_ENDINGS):
-        return 0
+    if _legal_form_at(toks, nxt) or surname.fold.endswith(_BUSINESS_ENDINGS) or parse_departments(surname.text):
+        return 0  # "die Anna von der Buchhaltung": where she works, not her name
     return nxt + 1
 
 
@@ -848,10 +848,25 @@ _COUNT_WORDS = re.compile(
 )
 
 
+_BUSINESS_KINDS = ("kanzlei", "praxis", "betrieb", "buero", "agentur", "salon", "laden", "werkstatt", "firma",
+                   "unternehmen", "verein", "klinik", "apotheke", "hotel", "pension", "restaurant", "gaststaette",
+                   "kita", "kindergarten", "pflegedienst", "weingut", "schule", "startup", "mittelstaendler",
+                   "autohaus", "handwerksbetrieb", "familienbetrieb")
+"""What kind of business it is; alone ("für unsere Kanzlei", "in der Praxis") it names none."""
+
+
+def _generic_business(folded: str) -> bool:
+    """"Kanzlei", "Praxis": one word saying the kind of business, not its name ("Stadtbäckerei" may be one)."""
+    return folded in _BUSINESS_KINDS
+
+
 def _not_a_company(name: str) -> bool:
-    """A lead-in such as "von" followed by a time, a count or a platform is no company."""
+    """A lead-in such as "von" followed by a time, a count or a platform is no company, nor is a bare kind of
+    business ("unsere Kanzlei")."""
     folded = _fold(name)
     if name[:1].isdigit() or _COUNT_WORDS.search(folded):
+        return True
+    if _generic_business(folded):
         return True
     if len(folded.split()) <= 2 and parse_departments(name) and not folded.endswith(_BUSINESS_ENDINGS):
         return True  # "die Chefin vom Marketing": a department, not a company

@@ -16,6 +16,10 @@ How a field is read
   nicht sagen"), never from an intent guess. For a *state* ("Entscheidung gefallen?", "Strategie
   vorhanden?") "noch offen" and "noch nicht" mean no: the state is not reached yet.
 * A bare answer ("ja", "nee", "eher nicht") counts only for the field that was ``asked``.
+* Two tiers (``read_graded``): a fact read only from a weak cue — the polarity of a long message that has
+  neither a topic word nor a yes/no, one area named among others, a count with the firm's size words,
+  clauses that disagree — is *unsure*: ``read_facts`` leaves it out, and the form confirms it ("Habe ich
+  richtig verstanden: …?") instead of storing a guess.
 
 Pure Python: no Rasa import.
 """
@@ -30,12 +34,13 @@ from advisor.criteria import EXPERIENCE_VALUES, GOAL_VALUES, NAMES, STRATEGY_PAR
 from advisor.german.answers import _yes_no_signal
 from advisor.german.departments import parse_departments
 from advisor.german.focus import _FOCUS_RULES, parse_experience
+from advisor.german.numbers import parse_number_word
 from advisor.german.participants import parse_participants
 from advisor.german.platforms import _PLATFORMS
 from advisor.german.text import _clauses as _split_clauses
 from advisor.german.text import _has, _hits, _Phrase, _phrases, tokenize
 
-__all__ = ["UNKNOWN", "read_facts"]
+__all__ = ["UNKNOWN", "Graded", "read_facts", "read_graded"]
 
 
 class _Unknown:
@@ -68,7 +73,8 @@ _DONT_KNOW = _phrases(
     "kann ich nicht beurteilen", "nicht sicher", "unsicher", "unklar", "vielleicht", "vieleicht", "vileicht",
     "vllt", "evtl", "eventuell", "moeglicherweise", "kommt drauf an", "kommt darauf an", "je nachdem",
     "mal sehen", "mal schauen", "weder noch", "so halb", "halb halb", "teils teils", "teils , teils",
-    "teilweise", "mal so mal so", "50 / 50", "fifty fifty", "gute frage", "🤷*",
+    "teilweise", "mal so mal so", "50 / 50", "fifty fifty", "gute frage", "ueberfragt", "kein plan",
+    "keinen plan", "null ahnung", "keinen schimmer", "🤷*",
 )
 _NOT_YET = _phrases(
     "noch offen", "ist offen", "steht noch aus", "steht aus", "noch in arbeit", "in arbeit", "unentschieden",
@@ -88,13 +94,24 @@ _NEGATION_WORDS = frozenset({
 })
 
 
+_NOT_THAT = _phrases("nicht dass", "nicht , dass", "nicht das")
+_NO_IDEA_OF = _phrases("keine ahnung von", "keine ahnung vom", "keine ahnung mit", "keine ahnung davon",
+                       "null ahnung von", "kein plan von")
+_NOT_THAT_I_KNOW = _phrases("nicht dass ich wuesste", "nicht dass wir wuessten", "nicht das ich wuesste")
+"""A double negation opens with it ("nicht dass wir keine …"): the negation that follows is cancelled."""
+
+
 _FILLERS = frozenset({"leider", "wirklich", "so", "eher", "noch", "gar", "ganz", "halt", "eben", "also", "auch",
                       "mehr", "ja", "doch", "wohl", "bisher", "bislang", "eigentlich"})
 _KNOW_VERBS = frozenset({"weiss", "weis", "wissen", "weiss's", "sagen", "beurteilen", "einschaetzen"})
 
 
 def _says_dont_know(tokens: Tokens) -> bool:
-    """"weiß ich (ehrlich gesagt) nicht", "kann ich (so) nicht sagen": a know-verb negated nearby."""
+    """"weiß ich (ehrlich gesagt) nicht", "kann ich (so) nicht sagen": a know-verb negated nearby. Not under
+    "nicht dass": "Nicht dass wir keine Ahnung von Facebook hätten" says the opposite."""
+    if _has(tokens, _NOT_THAT):
+        tokens = _strip_phrases(tokens, _NOT_THAT + _DONT_KNOW)
+    tokens = _strip_phrases(tokens, _NO_IDEA_OF)  # "keine Ahnung von Facebook": no knowledge, not "weiß nicht"
     if _has(tokens, _DONT_KNOW):
         return True
     for i, tok in enumerate(tokens):
@@ -111,6 +128,10 @@ def _polarity(tokens: Tokens, *, state: bool) -> Any:
         return None
     if _says_dont_know(tokens):
         return UNKNOWN
+    if _has(tokens, _NOT_THAT_I_KNOW):
+        return False  # "nicht dass ich wüsste"
+    if _has(tokens, _NOT_THAT):
+        return None  # a double negation without the topic word: ask back rather than guess
     if _has(tokens, _NOT_YET):
         return False if state else _not_yet_for_wish(tokens)
     value, signal = _yes_no_signal(tokens)
@@ -124,11 +145,19 @@ def _not_yet_for_wish(tokens: Tokens) -> Any:
     return UNKNOWN if _has(tokens, _phrases("noch offen", "ist offen", "unentschieden")) else False
 
 
+_ABSENT = frozenset({"fehlt", "fehlen", "fehlte", "fehlten", "mangelt", "fehlanzeige"})
+"""Verbs that deny that something is there ("Ressourcen und Prozesse fehlen noch")."""
+
+
 def _negated_clause(tokens: Tokens) -> bool:
+    if _has(tokens, _NOT_THAT):
+        rest = _strip_phrases(tokens, _NOT_THAT)
+        negators = [tok for tok in rest if tok in _NEGATION_WORDS or tok in _ABSENT]
+        return not negators  # "nicht dass wir keine hätten": we have; "nicht dass wir das wollen": no
     if _has(tokens, _WEAK_YES):
         stripped = _strip_phrases(tokens, _WEAK_YES)
-        return any(tok in _NEGATION_WORDS for tok in stripped)
-    return any(tok in _NEGATION_WORDS for tok in tokens)
+        return any(tok in _NEGATION_WORDS or tok in _ABSENT for tok in stripped)
+    return any(tok in _NEGATION_WORDS or tok in _ABSENT for tok in tokens)
 
 
 def _strip_phrases(tokens: Tokens, phrases: Sequence[_Phrase]) -> list[str]:
@@ -139,8 +168,11 @@ def _strip_phrases(tokens: Tokens, phrases: Sequence[_Phrase]) -> list[str]:
 
 
 def _clauses(tokens: Tokens) -> list[list[str]]:
-    """Clauses of a message; a trailing "aber nicht" / ", leider nicht" belongs to the clause before it."""
+    """Clauses of a message; a trailing "aber nicht" / ", leider nicht" belongs to the clause before it, and
+    "Nicht, dass …" is one clause."""
     merged: list[list[str]] = []
+    tokens = [tok for i, tok in enumerate(tokens)
+              if not (tok == "," and 0 < i < len(tokens) - 1 and tokens[i - 1] == "nicht" and tokens[i + 1] == "dass")]
     for clause in _split_clauses(tokens):
         if merged and len(clause) <= 3 and any(tok in _NEGATION_WORDS for tok in clause) \
                 and all(tok in _NEGATION_WORDS or tok in _FILLERS for tok in clause):
@@ -211,6 +243,8 @@ BOOL_FIELDS: tuple[_BoolField, ...] = (
         _phrases("einstellung*", "meinung*", "einschaetzung*", "haltung*", "skeptisch*", "skepsis",
                  "ueberzeugt", "begeistert", "zeitverschwendung", "halten ? davon", "halten davon",
                  "haelt ? davon", "haelt davon", "vorbehalt*", "bild davon", "stehen dem ? gegenueber",
+                 "haelt das fuer", "haelt das ? fuer", "halten das fuer", "halten das ? fuer", "haelt es fuer",
+                 "halten es fuer", "spielerei", "modeerscheinung", "hype",
                  "steht dem ? gegenueber"),
         state=True,
         weak=_phrases("sehen das", "sieht das", "stehen dem", "steht dem", "offen gegenueber",
@@ -219,7 +253,7 @@ BOOL_FIELDS: tuple[_BoolField, ...] = (
     ),
     _BoolField(
         "decision_made",
-        _phrases("entschieden", "entscheidung*", "beschlossen", "beschluss", "steht fest", "abgesegnet",
+        _phrases("entschieden", "entscheidung*", "beschlossen*", "beschluss", "steht fest", "abgesegnet",
                  "gruenes licht", "grunes licht"),
         state=True,
         weak=_phrases("entscheid*", "festgelegt", "freigegeben", "gesetzt", "machen wir auf jeden fall",
@@ -255,7 +289,8 @@ BOOL_FIELDS: tuple[_BoolField, ...] = (
         "strategy_exists",
         _phrases("*strategi*"),
         state=True,
-        needs=_HAVE + _phrases("noch kein*", "keine", "kein", "ohne", "nicht", "gar kein*"),
+        needs=_HAVE + _phrases("noch kein*", "keine", "kein", "ohne", "nicht", "gar kein*", "fehlt", "fehlen",
+                               "fehlte", "mangelt"),
         weak=_phrases("*konzept*", "fahrplan", "roadmap", "plan"),
     ),
 )
@@ -268,7 +303,10 @@ _DECISION_PENDING = _phrases(
 )
 
 
-def _bool_field(spec: _BoolField, clauses: list[list[str]], asked: str | None, tokens: Tokens) -> Any:
+def _bool_field(spec: _BoolField, clauses: list[list[str]], asked: str | None, tokens: Tokens,
+                *, fallback: bool = True) -> Any:
+    """The field's value from the clauses that speak about it; with ``fallback``, for the field asked, the
+    polarity of the whole message when no clause does."""
     values: list[Any] = []
     if spec.name == "strategy_exists" and asked == "strategy_parts":
         # the question presupposes a strategy; only a denial ("haben doch gar keine") is a fact about it
@@ -311,7 +349,7 @@ def _bool_field(spec: _BoolField, clauses: list[list[str]], asked: str | None, t
     stated = [v for v in values if v is not None]
     if stated:
         return _settle(stated)
-    if asked == spec.name:
+    if asked == spec.name and fallback:
         return _polarity(tokens, state=spec.state)
     return None
 
@@ -354,7 +392,7 @@ def _windows(clause: Tokens, phrases: Sequence[_Phrase], before: int = 5, after:
     return spans
 
 
-_NO_STRATEGY = _phrases("kein*", "ohne", "nicht", "nie", "nichts")
+_NO_STRATEGY = _phrases("kein*", "ohne", "nicht", "nie", "nichts", "fehlt", "fehlen", "fehlte", "mangelt")
 
 
 def _strategy_exists(clause: Tokens, cues: Sequence[_Phrase]) -> Any:
@@ -388,12 +426,12 @@ def _attitude(clause: Tokens) -> Any:
     if _has(clause, _DONT_KNOW):
         return UNKNOWN
     if _has(clause, _phrases("gespalten", "unterschiedlich*", "geteilt*", "uneinig*", "die einen")):
-        return UNKNOWN
+        return None  # a split view is neither formed nor open: ask back
     if _has(clause, _phrases("keine* meinung*", "keine* einstellung*", "keine* einschaetzung*", "keine* haltung*",
                              "kein bild", "keine position", "noch nicht", "noch kein*", "noch nichts",
                              "nicht wirklich", "nie ? gedanken", "keine gedanken")):
         return False
-    if _has(clause, _phrases("skeptisch*", "skepsis", "kritisch*", "zeitverschwendung", "dagegen", "vorbehalt*",
+    if _has(clause, _phrases("skeptisch*", "skepsis", "kritisch*", "zeitverschwendung", "spielerei", "modeerscheinung", "hype", "haelt das", "halten das", "dagegen", "vorbehalt*",
                              "ueberzeugt", "begeistert", "dafuer", "positiv*", "negativ*", "fan")):
         return True
     return _mention_value(clause, state=True)
@@ -407,15 +445,21 @@ _COUNT_CUES = _phrases(
     "zu zehnt", "zu elft", "zu zwoelft", "personen", "leute", "teilnehm*", "koepfe", "nur ich", "ich allein*",
     "ich alleine", "einzelperson", "wir zwei", "wir drei", "wir vier", "wir fuenf", "wir beide", "team von",
     "bin allein*", "mache das allein*", "mach das allein*", "mache ich allein*", "mach ich allein*",
-    "einzelkaempfer*", "solo", "nur mich", "und allein*", "ganz allein*",
+    "einzelkaempfer*", "solo", "nur mich", "und allein*", "ganz allein*", "mich allein*", "fuer mich allein*",
 )
 _OPENING_COUNT_CUES = _COUNT_CUES + _phrases("und ich", "ich und", "mit mir")
 """In a first message, "meine Kollegin und ich" introduces who wants to start."""
+_AREA_NOUNS = ("abteilung*", "bereich*", "funktion*", "funktionsbereich*", "teams", "fachbereich*", "ressorts")
 _MIXED = _phrases(
-    "verschiedene* abteilung*", "verschiedene* bereich*", "verschiedene* funktion*", "unterschiedliche*",
-    "aus allen bereichen", "aus allen abteilungen", "gemischt*", "querbeet", "bunt gemischt",
-    "verschiedene* teams", "mehrere* abteilung*", "mehrere* bereich*", "quer durch*",
+    *(f"{adj} {noun}" for adj in ("verschiedene*", "unterschiedliche*", "mehrere*", "diverse*")
+      for noun in _AREA_NOUNS),
+    "aus allen bereichen", "aus allen abteilungen", "querbeet", "bunt gemischt", "gemischtes team",
+    "quer durch die abteilungen", "quer durch alle abteilungen", "quer durchs unternehmen",
+    "quer durch das unternehmen", "quer durch den betrieb", "quer durch die firma",
 )
+_MIXED_ANSWER = _phrases("unterschiedlich*", "gemischt", "querbeet", "quer durch*")
+"""Loose words that say "from several areas" only as the answer to that question ("gemischte Gefühle",
+"unterschiedliche Plattformen" are no areas)."""
 _SAME = _phrases(
     "gleiche* abteilung*", "selbe* abteilung*", "selben bereich", "gleiche* bereich*", "eine* abteilung",
     "einem bereich", "alle aus dem", "alle aus der", "alle im", "alle vom", "alle aus", "nur aus dem",
@@ -488,11 +532,13 @@ def _multiple_functions(tokens: Tokens, clauses: list[list[str]], asked: str | N
     if any(_has(c, _MIXED, negation=True) and (asked == "multiple_functions" or not _has(c, _ANCHOR))
            for c in clauses):
         return True
+    if asked == "multiple_functions" and any(_has(c, _MIXED_ANSWER, negation=True) for c in clauses):
+        return True
     if any(_has(c, _SAME) for c in clauses):
         return False
     if len(departments) >= 2:
         return True
-    if len(departments) == 1 and (participants or 0) > 1 and any(_all_from_one(c) for c in clauses):
+    if len(departments) == 1 and (participants or 0) > 1 and any(_all_from_one(c) and _group_in(c) for c in clauses):
         return False  # "wir sind zu dritt aus dem Vertrieb": everyone from one area
     if asked == "multiple_functions":
         if len(departments) == 1:
@@ -502,8 +548,15 @@ def _multiple_functions(tokens: Tokens, clauses: list[list[str]], asked: str | N
     return None
 
 
-_FROM_ONE = _phrases("aus dem", "aus der", "vom", "alle aus", "alle im", "alle vom", "beide", "beides", "alle")
+_FROM_ONE = _phrases("aus dem", "aus der", "vom", "alle aus", "alle im", "alle vom", "beide", "beides", "alle",
+                     "leute im", "personen im", "kollegen im", "leute in der", "personen in der")
 _SOME_OF = frozenset({"einer", "eine", "einem", "einen", "davon", "auch", "teils", "ua", "unter", "darunter"})
+
+
+def _group_in(clause: Tokens) -> bool:
+    """The clause speaks of the whole group ("wir sind zu dritt aus …", "alle aus …"), not of one person
+    ("Hier ist Jana vom Marketing")."""
+    return _count(clause) is not None or _has(clause, _COUNT_CUES) or _has(clause, _phrases("alle", "wir", "beide*"))
 
 
 def _all_from_one(clause: Tokens) -> bool:
@@ -522,9 +575,23 @@ _PERSON_NOUNS = re.compile(
     re.IGNORECASE)
 
 
+_GOES_ON = frozenset({"also", "auch", "und", "etwa", "wie", "zb", "z", "insbesondere", "vor", "vielleicht"})
+
+
 def _departments(text: str, tokens: Tokens, asked: str | None) -> list[str]:
     # "mein Chef und ich" names a person, not the area the participants come from
     named = parse_departments(text if asked == "multiple_functions" else _PERSON_NOUNS.sub(" ", text))
+    if not named:
+        return []
+    # areas where social media is to be anchored ("soll auch in Vertrieb und Service laufen") are no
+    # participants' areas (they answer cross_functional)
+    clauses = _clauses(tokens)
+    anchoring: list[bool] = []
+    for c in clauses:  # ", also auch Einkauf und Lager" goes on with the clause before it
+        anchoring.append(_has(c, _ANCHOR) or bool(anchoring and anchoring[-1] and c[0] in _GOES_ON))
+    anchored = {d for c, a in zip(clauses, anchoring, strict=True) if a for d in parse_departments(" ".join(c))}
+    elsewhere = {d for c, a in zip(clauses, anchoring, strict=True) if not a for d in parse_departments(" ".join(c))}
+    named = [d for d in named if d not in anchored or d in elsewhere]
     if not named:
         return []
     if asked in ("participants", "multiple_functions"):
@@ -562,6 +629,9 @@ def _goals(clauses: list[list[str]], asked: str | None) -> list[str] | None:
                 and not _has(clause, _phrases("ob", "relevan*")):
             continue
         for value, phrases in strong:
+            if value == "strategy" and _has(clause, _phrases("*strategi*")) and not _wants_strategy(clause) \
+                    and _has(clause, _HAVE):
+                continue  # "eine Strategie haben wir schon": no goal
             if value not in found and _has(clause, phrases, negation=True):
                 found.append(value)
     if not found and asked == "goals":
@@ -601,6 +671,10 @@ def _nobody_active(clause: Tokens, tokens: Tokens) -> bool:
         and not _has(clause, _STRONG_EXPERIENCE) and not _has(tokens, _EXCEPT)
 
 
+_DONE = _phrases("schon", "bereits", "seit", "gemacht", "ausprobiert", "probiert", "getestet", "gepostet",
+                 "hatten", "war*", "bisher", "bislang", "erste* schritt*", "*gehversuch*", "erfahrung*")
+
+
 def _experience(text: str, tokens: Tokens, clauses: list[list[str]], asked: str | None) -> Any:
     if asked == "experience":
         if _says_dont_know(tokens) and not _has(tokens, _STRONG_EXPERIENCE):
@@ -616,6 +690,8 @@ def _experience(text: str, tokens: Tokens, clauses: list[list[str]], asked: str 
     for clause in clauses:
         if _nobody_active(clause, tokens):
             return "none"  # "bisher macht niemand von uns etwas mit Social Media"
+        if _has(clause, _WANT) and not _has(clause, _DONE):
+            continue  # "wir wollen Instagram ausprobieren": a plan, no experience yet
         if _has(clause, _EXPERIENCE_CUES):
             value = parse_experience(" ".join(clause))
             if value in EXPERIENCE_VALUES:
@@ -633,7 +709,9 @@ def _experience(text: str, tokens: Tokens, clauses: list[list[str]], asked: str 
 _USE = _phrases(
     "kenn*", "nutz*", "benutz*", "genutzt", "verwend*", "aktiv", "privat*", "account*", "profil*", "konto",
     "konten", "unterwegs", "angemeldet", "registriert", "poste*", "gepostet", "gemacht", "auskenn*",
-    "aus", "vertraut", "erfahrung*", "anwender*", "seite", "kanal", "drin", "dabei", "betreiben",
+    "aus", "vertraut", "erfahrung*", "anwender*", "seite", "kanal", "drin", "dabei", "betreiben", "habe", "haben",
+    "ahnung", "haetten", "hatten",
+    "hab", "hat",
 )
 _PLATFORM_WORDS: tuple[_Phrase, ...] = tuple(p for _name, phrases in _PLATFORMS for p in phrases) + _phrases(
     "plattform*", "social media", "soziale* netzwerk*", "soziale* medien", "netzwerke")
@@ -711,10 +789,36 @@ def read_facts(text: object, asked: str | None = None) -> dict[str, Any]:
     ``asked`` is the field whose question was just asked (``None`` or "opening" for a first message).
     Values: participants an int; yes/no fields True, False or ``UNKNOWN``; ``goals``, ``departments``,
     ``strategy_parts`` lists; ``experience`` one of ``EXPERIENCE_VALUES`` or ``UNKNOWN``; contact fields as
-    ``advisor.german.contact.read_contact`` returns them.
+    ``advisor.german.contact.read_contact`` returns them. Facts read only from a weak cue are not in it
+    (see ``read_graded``).
     """
+    return read_graded(text, asked).sure
+
+
+@dataclass(frozen=True)
+class Graded:
+    """What a message states, in two tiers: ``sure`` facts (a topic word, a clear yes/no answer) and
+    ``unsure`` ones, read only from a weak cue (the polarity of a long message without a yes/no word, a
+    weak goal word, one area named when areas were asked, clauses that disagree). An unsure fact is never
+    stored as it is: the form asks "Habe ich richtig verstanden: …?" first."""
+
+    sure: dict[str, Any]
+    unsure: dict[str, Any]
+
+
+def read_graded(text: object, asked: str | None = None) -> Graded:
+    """``read_facts`` with the facts it leaves out because they rest on a weak cue (``Graded.unsure``)."""
     if not isinstance(text, str) or not text.strip():
-        return {}
+        return Graded({}, {})
+    facts = _read_all(text, asked)
+    asked = None if asked in (None, "", "opening") else asked
+    tokens = tokenize(text)
+    weak = _weakly_read(facts, text, tokens, _clauses(tokens), asked)
+    return Graded({k: v for k, v in facts.items() if k not in weak},
+                  {k: v for k, v in facts.items() if k in weak})
+
+
+def _read_all(text: str, asked: str | None) -> dict[str, Any]:
     asked = None if asked in (None, "", "opening") else asked
     tokens = tokenize(text)
     clauses = _clauses(tokens)
@@ -750,6 +854,122 @@ def read_facts(text: object, asked: str | None = None) -> dict[str, Any]:
         facts[asked] = UNKNOWN  # "weiß nicht" to any question: an open point, not a miss
     facts.update(_contact(text, asked))
     return facts
+
+
+# -- how sure a fact is ---------------------------------------------------------------------------------------
+_ANSWER_STARTS = _phrases(
+    "ja", "jo", "joa", "jap", "jawohl", "jawoll", "klar", "genau", "stimmt", "richtig", "korrekt", "absolut",
+    "definitiv", "natuerlich", "sicher", "doch", "nein", "nee", "ne", "noe", "nope", "nicht", "kein*",
+    "niemand", "nie", "gar", "ueberhaupt", "eher", "leider", "noch", "bisher", "bislang", "auf jeden fall",
+    "auf keinen fall", "tendenziell", "eigentlich", "im prinzip", "grundsaetzlich",
+)
+_LEAD_INS = frozenset({"also", "hm", "hmm", "oh", "ach", "naja", "na", "tja", "puh", "ehrlich", "gesagt", "gute",
+                       "frage", "ich", "wuerde", "sagen", "mal", "ganz", "offen", "um", "zu", "sein"})
+_BARE_WORDS = 6
+"""A message of at most this many words is a bare answer to the question asked."""
+
+
+def _bare_answer(tokens: Tokens) -> bool:
+    """A short answer, or one that starts with a yes or a no ("Nein. Wir machen seit zwei Jahren …"): its
+    yes/no is meant for the question asked. The polarity of a longer message without one ("Wir haben
+    einiges ausprobiert, aber nicht regelmäßig") is only a guess."""
+    words = [t for t in tokens if t not in _CLAUSE_MARKS]
+    if len(words) <= _BARE_WORDS:
+        return True
+    start = next((i for i, t in enumerate(words) if t not in _LEAD_INS), len(words))
+    head = words[start:start + 3]
+    return bool(head) and any(_match_phrase_at(head, p) for p in _ANSWER_STARTS)
+
+
+_CLAUSE_MARKS = frozenset({",", ";", ".", "!", "?", ":", "-", "–", "(", ")", "…", "\"", "'"})
+
+
+def _match_phrase_at(tokens: Tokens, phrase: _Phrase) -> bool:
+    return bool(_hits(list(tokens)[: len(phrase)], (phrase,)))
+
+
+def _cue_clauses(spec: _BoolField, clauses: list[list[str]], asked: str | None) -> list[Any]:
+    """The value each clause states through one of the field's own topic words (the weak ones too when the
+    field was asked), not through the polarity of the message."""
+    return [v for v in (_bool_field(spec, [c], asked, c, fallback=False) for c in clauses) if v is not None]
+
+
+_COMPANY_SIZE = _phrases(
+    "mitarbeiter*", "mitarbeitende*", "angestellte*", "beschaeftigte*", "belegschaft", "arbeiten",
+    *(f"{prep} {noun}" for prep in ("in der", "in unserer", "im", "in unserem", "mit")
+      for noun in ("firma", "praxis", "kanzlei", "betrieb", "unternehmen", "buero", "laden", "verein",
+                   "hotel", "salon", "werkstatt")),
+    *(f"{noun} mit" for noun in ("firma", "praxis", "kanzlei", "betrieb", "unternehmen", "buero",
+                                 "verein", "hotel", "salon", "werkstatt", "mittelstaendler")),
+)
+"""Words that make a count the size of the firm rather than of the group that is to start."""
+
+
+_RANGE_JOINS = frozenset({"-", "–", "bis", "oder", "/", "und"})
+
+
+def _is_count_word(token: str) -> bool:
+    return token.isdigit() or parse_number_word(token) is not None
+
+
+def _range_of_counts(tokens: Tokens) -> bool:
+    """"3 bis 4 Leute", "vier oder fünf", "zwischen 5 und 8": a range, not one head count."""
+    for i in range(len(tokens) - 2):
+        if _is_count_word(tokens[i]) and tokens[i + 1] in _RANGE_JOINS and _is_count_word(tokens[i + 2]):
+            if tokens[i + 1] != "und" or (i > 0 and tokens[i - 1] == "zwischen"):
+                return True
+    return False
+
+
+def _weakly_read(facts: dict[str, Any], text: str, tokens: Tokens, clauses: list[list[str]],
+                 asked: str | None) -> set[str]:
+    """The facts of ``facts`` that rest on a weak cue only (see ``Graded``)."""
+    weak: set[str] = set()
+    bare = _bare_answer(tokens)
+    for spec in BOOL_FIELDS:
+        value = facts.get(spec.name)
+        if value is None or value is UNKNOWN:
+            continue
+        stated = _cue_clauses(spec, clauses, asked)
+        if True in stated and False in stated and spec.name != "platform_knowledge":
+            weak.add(spec.name)  # the clauses disagree ("ja, entschieden – also noch nicht ganz")
+        elif not stated and spec.name == asked and not bare:
+            weak.add(spec.name)  # only the polarity of a long message, or a weak cue
+    knowledge = facts.get("platform_knowledge")
+    if knowledge is not None and knowledge is not UNKNOWN and asked == "platform_knowledge" and not bare:
+        grounded = any(_has(c, _KNOWLEDGE_WORDS) or (_has(c, _PLATFORM_WORDS) and _has(c, _USE)) for c in clauses)
+        if not grounded:
+            weak.add("platform_knowledge")
+    experience = facts.get("experience")
+    if asked == "experience" and experience not in (None, UNKNOWN) and not bare \
+            and parse_experience(text) != experience \
+            and not (_has(tokens, _phrases("erfahrung*", "kenntnis*", "kompetenz*", "ahnung"))
+                     and experience == "none"):
+        weak.add("experience")  # only "no" read from a long message
+    goals = facts.get("goals")
+    if goals and goals is not UNKNOWN and asked == "goals" and not any(
+            _has(c, phrases, negation=True) for c in clauses for _value, phrases in _FOCUS_RULES[:4]):
+        weak.add("goals")  # only a loose goal word ("etwas lernen")
+    multiple = facts.get("multiple_functions")
+    if multiple is not None and multiple is not UNKNOWN and facts.get("participants") != 1:
+        departments = facts.get("departments") or []
+        grounded = len(departments) >= 2 or any(_has(c, _MIXED, negation=True) or _has(c, _SAME) for c in clauses) \
+            or (asked == "multiple_functions" and bare and any(_has(c, _MIXED_ANSWER) for c in clauses)) \
+            or (len(departments) == 1 and any(_all_from_one(c) for c in clauses))
+        listed = len(departments) == 1 and any(t in ("und", ",", "sowie", "&") for t in tokens)
+        if not grounded and (not bare or listed):
+            weak.add("multiple_functions")  # one area known among others named: are they several?
+    count = facts.get("participants")
+    if count is not None and not _has(tokens, _TAKING_PART) and any(
+            _has(c, _COMPANY_SIZE) and _count(c) == count for c in clauses):
+        weak.add("participants")  # "in unserer Praxis sind wir 8 Leute": the firm, or who takes part?
+    if count is not None and _range_of_counts(tokens):
+        weak.add("participants")  # "3 bis 4", "vier oder fünf": which one?
+    parts = facts.get("strategy_parts")
+    if parts == [] and asked == "strategy_parts" and not bare and not any(
+            _has(c, phrases) for c in clauses for _value, phrases in _PART_CUES):
+        weak.add("strategy_parts")
+    return weak
 
 
 def _contact(text: str, asked: str | None) -> dict[str, Any]:

@@ -9,6 +9,10 @@ typed text (``advisor.german.facts.read_facts``) with the answers already given 
   marker ("doch", "korrigiere", "ich meinte", "stimmt nicht", "sondern", "inzwischen"); "eigentlich" alone
   is none, and restating the same value is no correction.
 
+* ``unsure``: facts read only from a weak cue (``advisor.german.facts.read_graded``): never stored from
+  the text alone; the form asks "Habe ich richtig verstanden: …?" first (``confirmation_of``), as for a
+  contradicted earlier answer.
+
 When a message states or corrects another fact, its bare "ja"/"nein" belongs to that fact ("Nein, Facebook
 kennen wir doch"), not to the question being asked: the question is asked again.
 
@@ -30,7 +34,7 @@ from advisor.criteria import (
     NAMES,
     STRATEGY_PART_VALUES,
 )
-from advisor.german.facts import UNKNOWN, read_facts
+from advisor.german.facts import UNKNOWN, read_graded
 from advisor.german.text import normalize
 
 __all__ = [
@@ -87,6 +91,9 @@ class Reading:
     contradicted: dict[str, Any] = field(default_factory=dict)
     """Changed values of earlier answers stated without a correction word: never stored from the text alone,
     the form asks whether it understood them right (``confirmation_of``)."""
+    unsure: dict[str, Any] = field(default_factory=dict)
+    """Facts read only from a weak cue (the asked one first): never stored from the text alone, the form
+    asks whether it understood them right (``confirmation_of``)."""
 
     @property
     def changes(self) -> dict[str, Any]:
@@ -103,8 +110,10 @@ def read_message(text: str, asked: str | None, choice: str | None, answers: Mapp
         return Reading(answer=interpret_choice(asked, choice) if asked else None)
     if not isinstance(text, str) or not text.strip():
         return Reading()
-    stated = read_facts(text, asked)
-    free = read_facts(text, None) if asked else stated  # facts with a topic of their own
+    graded = read_graded(text, asked)
+    free_graded = read_graded(text, None) if asked else graded  # facts with a topic of their own
+    stated, free = graded.sure, free_graded.sure
+    weak = {k: v for k, v in {**free_graded.unsure, **graded.unsure}.items() if k not in stated and k not in free}
     reading = Reading()
     correcting = volunteered or says_correction(text)
     for name in FACT_FIELDS:
@@ -137,6 +146,19 @@ def read_message(text: str, asked: str | None, choice: str | None, answers: Mapp
         others = {k for k in claimed if k not in ASKED_WITH.get(asked, ())}
         if value is not None and (from_topic or not others):
             reading.answer = value
+        elif value is None and weak.get(asked) is not None and not others:
+            reading.unsure[asked] = weak[asked]
+    for name in FACT_FIELDS:
+        value = weak.get(name)
+        if name == asked or value is None:
+            continue
+        current = answers.get(name)
+        if current is None and name not in unknown:
+            reading.unsure[name] = value
+        elif current is not None and _same(value, current):
+            reading.restated.add(name)
+        elif current is not None:
+            reading.contradicted.setdefault(name, value)
     reading.added.update(_implied(reading, answers))
     return reading
 
@@ -199,10 +221,15 @@ def applicable(name: str, answers: Mapping[str, Any]) -> bool:
 
 
 def confirmation_of(reading: Reading) -> tuple[str, Any] | None:
-    """The one changed fact to confirm before storing it, or None: a contradiction of an earlier answer that
-    the message states without a correction word, and only when it changes nothing else (the first one in
-    criteria order)."""
-    if reading.corrected or not reading.contradicted:
+    """The one fact to confirm before storing it, or None: a contradiction of an earlier answer that the
+    message states without a correction word (the first one in criteria order), else a fact read only from a
+    weak cue (the answer to the question asked first); only when the message corrects nothing."""
+    if reading.corrected:
         return None
-    name = next(n for n in FACT_FIELDS if n in reading.contradicted)
-    return name, reading.contradicted[name]
+    if reading.contradicted:
+        name = next(n for n in FACT_FIELDS if n in reading.contradicted)
+        return name, reading.contradicted[name]
+    if reading.unsure:
+        name = next(iter(reading.unsure))
+        return name, reading.unsure[name]
+    return None

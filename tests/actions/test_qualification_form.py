@@ -45,6 +45,12 @@ async def run_form(tracker, dispatcher, domain):
         ("experience", "Ehrlich gesagt noch gar keine.", "unsure", [], "none"),
         ("need_recognised", "ja, da kommen wir nicht mehr drumherum", "affirm", [], True),
         ("strategy_exists", "nein, eine Strategie gibt es noch nicht", "deny", [], False),
+        # "nobody" answers a yes/no question with no, whatever the intent guess
+        ("strategy_exists", "niemand von uns", "inform", [], False),
+        ("platform_knowledge", "bei uns keiner", "unsure", [], False),
+        ("decision_made", "nee, niemand", "deny", [], False),
+        ("broaden", "keiner von uns", "out_of_scope", [], False),
+        ("multiple_functions", "Büro, Grafik und Text", "inform", [], True),
         ("strategy_parts", "/inform", "inform", [{"entity": "choice", "value": "all"}],
          ["business_integration", "goals", "resources"]),
         ("strategy_parts", "Ziele und ein Budget, mehr nicht", "inform", [], ["goals", "resources"]),
@@ -338,3 +344,45 @@ async def test_a_bare_yes_in_a_contradicting_message_does_not_answer_the_questio
     events = slot_events(await run_form(tracker, dispatcher, domain))
     assert events.get("strategy_exists") is None  # "schon" belongs to the contradicted fact
     assert events["pending_fact"] == {"name": "platform_knowledge", "value": True}
+
+
+# -- a fact read only from a weak cue is confirmed first, never stored silently ---------------------------------
+async def test_an_unsure_answer_is_confirmed_not_stored_and_not_a_miss(dispatcher, domain):
+    tracker = make_tracker("Das müssten wir intern erst noch einmal besprechen, ich glaube aber nicht.", "inform",
+                           active_loop=FORM, requested_slot="decision_made", slots=CONFIRM_BASE)
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events.get("decision_made") is None
+    assert events["pending_fact"] == {"name": "decision_made", "value": False}
+    assert events["confirm_question"].startswith("Habe ich richtig verstanden: ")
+    assert "Bisher" not in events["confirm_question"]
+    assert events["requested_slot"] == "fact_confirmation"
+    assert not any("nicht verstanden" in str(m) for m in responses(dispatcher))
+
+
+async def test_a_company_size_is_confirmed_before_it_counts_as_participants(dispatcher, domain):
+    tracker = make_tracker("In unserer Werkstatt sind wir sechs Leute.", "inform", active_loop=FORM,
+                           requested_slot="participants")
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events.get("participants") is None
+    assert events["pending_fact"] == {"name": "participants", "value": 6}
+    assert events["confirm_question"] == "Habe ich richtig verstanden: 6 Personen?"
+
+
+@pytest.mark.parametrize(
+    "text,entities,stored,said",
+    [
+        ("/inform", [{"entity": "choice", "value": "yes"}], False, "Notiert: noch nicht entschieden."),
+        ("/inform", [{"entity": "choice", "value": "no"}], None,
+         "Danke, dann habe ich das falsch verstanden und notiere es nicht."),
+    ],
+)
+async def test_confirming_an_unsure_new_fact_notes_it_and_denying_asks_again(text, entities, stored, said,
+                                                                            dispatcher, domain):
+    slots = {**CONFIRM_BASE, "attitude_formed": True, "pending_fact": {"name": "decision_made", "value": False},
+             "confirm_question": "Habe ich richtig verstanden: noch keine Entscheidung gefallen?"}
+    tracker = make_tracker(text, "inform", entities=entities, active_loop=FORM, requested_slot="fact_confirmation",
+                           slots=slots)
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events.get("decision_made") is stored
+    assert responses(dispatcher) == [said]
+    assert events["requested_slot"] == ("need_recognised" if stored is False else "decision_made")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.german.facts import UNKNOWN, read_facts
-from advisor.german.interpret import interpret_choice, read_message
+from advisor.german.facts import UNKNOWN, read_facts, read_graded
+from advisor.german.interpret import confirmation_of, interpret_choice, read_message
 
 U = UNKNOWN
 
@@ -30,6 +30,13 @@ CASES = [
     ("Der Leiter vom Vertrieb und ich möchten starten.", None, {"participants": 2}, ("company",)),
     ("Wir sind fünf Leute aus dem Verkauf und haben seit einem Jahr eine Facebook-Seite.", None,
      {"participants": 5, "multiple_functions": False, "departments": ["Vertrieb"]}, ()),
+    # every area counts, so several everyday areas are several functional areas
+    ("Büro, Grafik und Text.", "multiple_functions",
+     {"multiple_functions": True, "departments": ["Verwaltung", "Grafik/Design", "Redaktion"]}, ()),
+    ("Wir sind zu dritt: Buchhaltung, Empfang und Vertrieb.", "participants",
+     {"participants": 3, "multiple_functions": True, "departments": ["Finanzen", "Empfang", "Vertrieb"]}, ()),
+    ("Zwei aus der Technik und zwei vom Kundendienst.", "participants",
+     {"participants": 4, "multiple_functions": True, "departments": ["Technik", "Kundenservice"]}, ()),
     # nobody active on the networks is no experience; "außer mir" means someone is
     ("Bei uns macht noch keiner was mit Social Media.", None, {"experience": "none"}, ()),
     ("Wir machen bisher nichts auf Instagram oder Facebook.", None, {"experience": "none"}, ()),
@@ -193,3 +200,142 @@ def test_denying_what_the_question_takes_for_granted_corrects_it():
     assert reading.answer is None
     plain = read_message("Ziele und Budget, mehr nicht.", "strategy_parts", None, {"strategy_exists": True})
     assert plain.corrected == {} and sorted(plain.answer) == ["goals", "resources"]
+
+
+# -- a bare answer to a yes/no question: every form of "no" is a clean no, "unsure" only from words -------------
+YES_NO_QUESTIONS = ("multiple_functions", "specific_approach", "broaden", "attitude_formed", "decision_made",
+                    "need_recognised", "cross_functional", "platform_knowledge", "strategy_exists")
+BARE_NO = ["Niemand von uns.", "keiner von uns", "Bei uns keiner.", "nee, niemand", "Niemand hier.",
+           "Von uns keiner, leider.", "Nö, gar nicht.", "Fehlanzeige.", "ned", "haben wir nicht",
+           "niemand so richtig", "Nee, doch nicht.", "ganz und gar nicht"]
+BARE_UNSURE = ["Unklar.", "weiß nicht", "Da bin ich überfragt.", "Keinen Plan, ehrlich.", "null Ahnung"]
+BARE_YES = ["Jawoll.", "Doch, schon.", "Ja, klar."]
+
+
+@pytest.mark.parametrize("asked", YES_NO_QUESTIONS)
+@pytest.mark.parametrize(("text", "expected"), [*((t, False) for t in BARE_NO), *((t, U) for t in BARE_UNSURE),
+                                                *((t, True) for t in BARE_YES)])
+def test_a_bare_answer_to_a_yes_no_question_is_three_way(asked, text, expected):
+    assert read_facts(text, asked).get(asked) is expected
+    assert read_message(text, asked, None, {}).answer is expected
+
+
+@pytest.mark.parametrize("text", ["Ja, aber nein.", "Naja.", "Haben wir, also nicht ganz, doch."])
+def test_a_contradictory_or_empty_answer_is_not_unknown(text):
+    assert read_facts(text, "strategy_exists").get("strategy_exists") is not U
+
+
+# -- two tiers: sure facts are stored, facts from a weak cue only are confirmed first ----------------------------
+@pytest.mark.parametrize(("text", "asked", "sure", "unsure"), [
+    # a bare answer or one that starts with yes/no is sure
+    ("Nein.", "decision_made", {"decision_made": False}, {}),
+    ("Nein. Wir probieren seit einem Jahr auf Instagram herum.", "strategy_exists", {"strategy_exists": False}, {}),
+    # the polarity of a long message without a topic word or a yes/no is only a guess
+    ("Das müssten wir intern erst noch einmal besprechen, ich glaube aber nicht.", "decision_made", {},
+     {"decision_made": False}),
+    ("Also unsere Leute sind da bisher nicht so wirklich dran interessiert gewesen.", "need_recognised", {},
+     {"need_recognised": False}),
+    # a topic word is sure, also in a long message
+    ("Entschieden haben wir in der Geschäftsleitung noch gar nichts, das kommt erst im Herbst.", "decision_made",
+     {"decision_made": False}, {}),
+    # one known area among others: several or one?
+    ("Marketing und noch ein paar andere Leute", "multiple_functions", {"departments": ["Marketing"]},
+     {"multiple_functions": False}),
+    # the size of the firm is not the group that takes part
+    ("In unserer Kanzlei sind wir zu sechst.", None, {}, {"participants": 6}),
+    ("Bei uns arbeiten zwölf Leute, mitmachen würden drei.", "participants", {"participants": 3}, {}),
+])
+def test_read_graded_separates_sure_from_unsure_facts(text, asked, sure, unsure):
+    graded = read_graded(text, asked)
+    assert {k: graded.sure[k] for k in sure if k in graded.sure} == sure
+    assert graded.unsure == unsure
+    assert not set(unsure) & set(read_facts(text, asked))
+
+
+def test_an_unsure_fact_is_offered_for_confirmation_not_stored():
+    reading = read_message("Das haben wir bisher nie groß besprochen im Haus.", "specific_approach", None, {})
+    assert reading.answer is None and reading.changes == {}
+    assert reading.unsure == {"specific_approach": False}
+    assert confirmation_of(reading) == ("specific_approach", False)
+    # a contradiction of an earlier answer is confirmed first
+    both = read_message("Das haben wir bisher nie groß besprochen, Facebook nutzen wir aber privat.",
+                        "specific_approach", None, {"platform_knowledge": False})
+    assert confirmation_of(both) == ("platform_knowledge", True)
+
+
+@pytest.mark.parametrize(("text", "asked", "expected", "absent"), [
+    # an existing strategy is no goal; a missing part is not present
+    ("Am liebsten gleich loslegen, eine Strategie haben wir ja schon.", "goals", {"goals": ["next_steps"]}, ()),
+    ("Eigentlich nur grobe Ziele, Ressourcen und Prozesse fehlen noch.", "strategy_parts",
+     {"strategy_parts": ["goals"]}, ()),
+    ("Eine Strategie fehlt uns noch.", "strategy_exists", {"strategy_exists": False}, ()),
+    # an account of one's own is platform knowledge
+    ("Xing habe ich, aber da schaue ich nie rein.", "platform_knowledge", {"platform_knowledge": True}, ()),
+    # the firm's size next to the group that takes part
+    ("Wir sind eine Steuerkanzlei mit 12 Mitarbeitern. Meine Partnerin und ich wollen herausfinden, ob das "
+     "relevant ist.", None, {"participants": 2, "goals": ["relevance"]}, ()),
+])
+def test_read_facts_more(text, asked, expected, absent):
+    facts = read_facts(text, asked)
+    for name, value in expected.items():
+        assert facts.get(name) == value, (name, facts)
+    assert not set(absent) & set(facts)
+
+
+@pytest.mark.parametrize("text", ["so 3 bis 4 Leute", "zwischen 5 und 8", "vier oder fünf", "2-3 Personen"])
+def test_a_range_of_head_counts_is_confirmed_not_stored(text):
+    graded = read_graded(text, "participants")
+    assert "participants" not in graded.sure and "participants" in graded.unsure
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("Meine Kollegin und ich fragen uns, ob Social Media für unsere Kanzlei überhaupt relevant ist.", None),
+    ("In unserer Praxis sind wir acht Leute.", None),
+    ("Für unseren Betrieb wäre das wohl eher was Kleines.", "participants"),
+])
+def test_the_kind_of_business_alone_is_no_company_name(text, asked):
+    assert "company" not in read_facts(text, asked)
+    assert read_facts("Wir sind die Kanzlei Meyer & Roth.", None)["company"] == "Kanzlei Meyer & Roth"
+
+
+def test_one_persons_area_is_no_name_and_says_nothing_about_the_others():
+    facts = read_facts("Hier ist Jana vom Marketing, wir sind zu dritt.", None)
+    assert facts["participants"] == 3 and "multiple_functions" not in facts
+    assert read_facts("Ich bin die Anna von der Buchhaltung.", "contact_name")["contact_name"] == "Anna"
+    assert read_facts("Ursula von der Leyen", "contact_name")["contact_name"] == "Ursula von der Leyen"
+    assert read_facts("Drei Leute, alle aus dem Vertrieb.", "participants")["multiple_functions"] is False
+
+
+@pytest.mark.parametrize(("text", "asked", "expected"), [
+    # a double negation cancels: "nicht dass wir keine …" says we do
+    ("Nicht dass wir keine Ahnung von Facebook hätten, aber beruflich nutzen wir es nicht.", "platform_knowledge",
+     True),
+    ("Nicht, dass wir Instagram nicht kennen würden.", "platform_knowledge", True),
+    ("Nicht dass ich wüsste.", "platform_knowledge", False),
+    # "keine Ahnung von X" is no knowledge of X, "keine Ahnung" alone is "weiß nicht"
+    ("Keine Ahnung von Facebook, ehrlich.", "platform_knowledge", False),
+    ("keine Ahnung", "platform_knowledge", U),
+    # a view counts, also a dismissive one
+    ("Also der Chef hält das alles für Spielerei.", "attitude_formed", True),
+    ("Der Chef will das, also ja, ist beschlossene Sache.", "decision_made", True),
+])
+def test_double_negation_and_idioms(text, asked, expected):
+    assert read_facts(text, asked).get(asked) is expected
+
+
+@pytest.mark.parametrize("text", [
+    "Drei, das soll dann aber auch in Vertrieb und Service laufen.",
+    "Zu zweit. Später soll das im ganzen Haus verankert werden, also auch Einkauf und Lager.",
+])
+def test_areas_where_social_media_is_to_be_anchored_are_not_the_participants_areas(text):
+    facts = read_facts(text, "participants")
+    assert "departments" not in facts and "multiple_functions" not in facts
+    assert facts["cross_functional"] is True
+    assert read_facts("Zwei, aus Einkauf und Lager.", "participants")["departments"] == ["Einkauf", "Logistik"]
+
+
+def test_alone_and_a_group_in_one_area_in_an_opening():
+    facts = read_facts("Ich suche ein Seminar für mich alleine, ich bin neu im Marketing.", None)
+    assert facts["participants"] == 1 and facts["multiple_functions"] is False
+    facts = read_facts("Wir sind drei Leute im Vertrieb und kennen LinkedIn nur privat.", None)
+    assert facts["participants"] == 3 and facts["multiple_functions"] is False and facts["platform_knowledge"]

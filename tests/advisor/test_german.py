@@ -349,6 +349,27 @@ DEPARTMENT_CASES = [
     ("Personalabteilung", ["Personal"]),
     ("alle außer Vertrieb", []),
     ("keine Ahnung", []),
+    # everyday areas of small firms, one canonical name each, with typos and without umlauts
+    ("Büro, Grafik und Text", ["Verwaltung", "Grafik/Design", "Redaktion"]),
+    ("Buchhaltung, Empfang und Einkauf", ["Finanzen", "Empfang", "Einkauf"]),
+    ("Technik, Service und Kundendienst", ["Technik", "Kundenservice"]),
+    ("Verwaltung, Personal und die IT", ["Verwaltung", "Personal", "IT"]),
+    ("Lager und Produktion", ["Logistik", "Produktion"]),
+    ("Geschäftsleitung und Redaktion", ["Geschäftsführung", "Redaktion"]),
+    ("Sekretariat und Rezeption", ["Verwaltung", "Empfang"]),
+    ("Fertigung, Versand und Qualitätssicherung", ["Produktion", "Logistik", "Qualitätsmanagement"]),
+    ("Geschaeftsfuehrung und Buero", ["Geschäftsführung", "Verwaltung"]),
+    ("Geschaftsfuhrung und Buro", ["Geschäftsführung", "Verwaltung"]),
+    ("Vetrieb, Marekting und Buchaltung", ["Vertrieb", "Marketing", "Finanzen"]),
+    ("die Vetriebsleute und die Redakton", ["Vertrieb", "Redaktion"]),
+    ("Büro und Verwaltung", ["Verwaltung"]),
+    # near misses and the workplace are no areas
+    ("im ganzen Betrieb", []),
+    ("die Reaktionen auf unsere Posts", []),
+    ("wir empfangen viele Kunden", []),
+    ("eine Strategie für unser Büro", []),
+    ("wir sind zu viert im Büro", []),
+    ("aus dem Büro und dem Vertrieb", ["Verwaltung", "Vertrieb"]),
 ]
 
 

@@ -230,3 +230,13 @@ def test_heldout_file_loads_with_576_unique_ids_and_only_known_fields():
     assert fields == ev.KNOWN_FIELDS  # every field the harness knows is measured
     assert sum(1 for i in items if not i["expect"]) == 31
     assert sum(1 for i in items if i["asked"] == ev.OPENING) == 44
+
+
+def test_confirmations_count_right_and_denied_offers_apart_from_the_score():
+    items = [item("a", {"participants": 3}), item("b", {"decision_made": False}, asked="decision_made"),
+             item("c", {}, asked="broaden")]
+    unsure = table_reader({"a": {"participants": 3}, "b": {"decision_made": True}, "c": {"broaden": True,
+                                                                                           "focus": "x"}})
+    counted = ev.confirmations(items, unsure)
+    assert (counted.asked, counted.right, counted.denied) == (3, 1, 2)  # "focus" is no field of the set
+    assert ev.load_unsure_reader() is not None  # the project's reader has a confirmation tier
