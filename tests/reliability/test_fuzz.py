@@ -142,7 +142,7 @@ def fuzz_target(assistant):
     normal_conversation(assistant.rasa_url)  # warm
     usual = normal_conversation(assistant.rasa_url)
     leads = leads_snapshot(assistant.var_dir)
-    rasa_pid = assistant.stack.pids()["rasa"]
+    rasa_pid = assistant.stack.pids["rasa"]
     memory = rss_mb(rasa_pid)
     figures = Figures()
     yield assistant, figures

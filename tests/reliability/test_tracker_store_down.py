@@ -56,4 +56,4 @@ def test_apology_and_503_while_the_tracker_store_is_down_then_the_conversation_r
         # the same conversation, not a new one: the head-count question is still open and answered now
         answer = chat.texts(chat.say("Wir sind zu viert"))
         assert "Wie viele Personen" not in answer and "Hallo" not in answer and "Guten Tag" not in answer, answer
-        assert "4" in answer or "vier" in answer, answer
+        assert "Funktionsbereich" in answer, answer  # the form goes on with its next question
