@@ -9,6 +9,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 
@@ -105,6 +106,8 @@ class Settings:
     session_secret: str = field(default_factory=lambda: _env("SESSION_SECRET", ""))
     # origins whose pages may open the socket.io chat (besides WEB_ORIGIN), comma-separated
     allowed_origins_extra: str = field(default_factory=lambda: _env("ALLOWED_ORIGINS", ""))
+    # host names the Rasa server answers to (besides loopback, HOST and those of WEB_ORIGIN / RASA_PUBLIC_URL)
+    allowed_hosts_extra: str = field(default_factory=lambda: _env("ALLOWED_HOSTS", ""))
 
     @property
     def web_origin_url(self) -> str:
@@ -116,6 +119,17 @@ class Settings:
         ``ALLOWED_ORIGINS``."""
         extra = [o.strip().rstrip("/") for o in self.allowed_origins_extra.split(",") if o.strip()]
         return list(dict.fromkeys([self.web_origin_url.rstrip("/"), *extra]))
+
+    @property
+    def allowed_hosts(self) -> set[str]:
+        """Host names a request to the Rasa server may carry in its Host header (DNS rebinding: a foreign name
+        pointing at this server is refused)."""
+        hosts = {"localhost", "127.0.0.1", "::1", self.host}
+        for url in (self.web_origin_url, self.rasa_public_url):
+            if url:
+                hosts.add((urlsplit(url).hostname or "").lower())
+        hosts.update(h.strip().lower() for h in self.allowed_hosts_extra.split(",") if h.strip())
+        return {h for h in hosts if h}
 
     @property
     def action_endpoint(self) -> str:

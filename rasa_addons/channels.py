@@ -7,6 +7,8 @@ Same URLs and message format as Rasa's ``rest`` and ``socketio`` channels (``/we
 - sessions: a conversation is opened by the server, never named by the client. REST clients get a signed token
   from ``POST /webhooks/rest/session`` and send it as ``sender`` (401 otherwise); the widget gets one in
   socket.io's ``session_confirm`` and each socket talks only in the conversation of its own ``session_request``.
+- hosts: a REST request (421) or WebSocket whose Host header is not loopback, ``HOST``, the host of
+  ``WEB_ORIGIN`` / ``RASA_PUBLIC_URL`` or in ``ALLOWED_HOSTS`` is refused (DNS rebinding).
 - origins: a request or WebSocket from a page whose ``Origin`` is not ``WEB_ORIGIN`` / ``ALLOWED_ORIGINS`` is
   refused (REST 403 with a JSON error, socket.io connection refused). Clients without a browser send no Origin.
 - REST: a body larger than ``max_request_bytes`` is 413, a body that is not JSON (``Content-Type:
@@ -75,6 +77,18 @@ def origin_allowed(origin: str | None, allowed: set[str]) -> bool:
     return origin is None or origin.rstrip("/") in allowed
 
 
+def host_name(host_header: str | None) -> str:
+    """The name of a Host header value, without port ("[::1]:5005" -> "::1")."""
+    host = (host_header or "").strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def host_allowed(host_header: str | None, allowed: set[str]) -> bool:
+    return host_name(host_header) in allowed
+
+
 def client_address(request: Request | None) -> str:
     if request is None:
         return "?"
@@ -118,6 +132,7 @@ class LimitedRestInput(RestInput):
         self.proxies_count = proxies_count
         self.signer = signer or _signer()
         self.allowed_origins = _allowed_origins()
+        self.allowed_hosts = get_settings().allowed_hosts
         self.per_ip = RateLimiter(self.limits.rate_per_ip)
 
     # the body was checked by the middleware: these read the parsed, valid request
@@ -135,6 +150,8 @@ class LimitedRestInput(RestInput):
 
     def _refusal(self, request: Request) -> response.HTTPResponse | None:
         """The answer to a request this channel does not serve (None: go on)."""
+        if not host_allowed(request.headers.get("host"), self.allowed_hosts):
+            return response.json({"error": "host_not_allowed", "message": texts.HOST_NOT_ALLOWED}, status=421)
         if not origin_allowed(request.headers.get("origin"), self.allowed_origins):
             return response.json({"error": "origin_not_allowed", "message": texts.ORIGIN_NOT_ALLOWED}, status=403)
         if self.per_ip.check(client_address(request)) != "ok":
@@ -207,6 +224,7 @@ class LimitedSocketIOInput(SocketIOInput):
         _use_proxies(bp, self.proxies_count)
         signer = _signer()
         allowed = _allowed_origins()
+        hosts = get_settings().allowed_hosts
         per_ip = RateLimiter(self.limits.rate_per_ip)
         addresses: dict[str, str] = {}  # socket -> client address
         conversations: dict[str, str] = {}  # socket -> the conversation of its session_request
@@ -217,6 +235,9 @@ class LimitedSocketIOInput(SocketIOInput):
             origin = environ.get("HTTP_ORIGIN")
             if not origin_allowed(origin, allowed):
                 logger.warning("socket.io: connection from origin %r refused", origin)
+                return False
+            if not host_allowed(environ.get("HTTP_HOST"), hosts):
+                logger.warning("socket.io: connection for host %r refused", environ.get("HTTP_HOST"))
                 return False
             addresses[sid] = client_address(environ.get("sanic.request"))
             return True

@@ -34,6 +34,9 @@ INVALID_SESSION = ("Diese Sitzung kenne ich nicht. Bitte holen Sie mit POST /web
 #: the JSON error of a request from a page the assistant does not serve (HTTP 403)
 ORIGIN_NOT_ALLOWED = "Diese Seite darf den Chat nicht verwenden."
 
+#: the JSON error of a request for a host name this server does not serve (HTTP 421, DNS rebinding)
+HOST_NOT_ALLOWED = "Diese Adresse bedient der Assistent nicht."
+
 #: the JSON error of a REST request that is not JSON (HTTP 415)
 JSON_REQUIRED = "Bitte senden Sie die Anfrage als JSON (Content-Type: application/json)."
 

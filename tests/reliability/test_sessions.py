@@ -54,6 +54,15 @@ def test_tokens_are_signed_and_name_a_random_conversation():
     assert other.conversation_of(a) is None
 
 
+@pytest.mark.parametrize("header, name", [("127.0.0.1:5005", "127.0.0.1"), ("[::1]:5005", "::1"), ("::1", "::1"),
+                                          ("WWW.Example.DE", "www.example.de"), ("", ""), (None, ""),
+                                          ("evil.example:80", "evil.example")])
+def test_host_names_are_read_without_port(header, name):
+    from rasa_addons.channels import host_name
+
+    assert host_name(header) == name
+
+
 # -- REST -----------------------------------------------------------------------------------------------------
 def test_rest_without_a_session_token_is_401(assistant, victim):
     before = len(tracker_events(assistant.var_dir, victim.sender))
@@ -95,6 +104,19 @@ def test_rest_requires_json_and_an_allowed_origin(assistant):
     assert status == 403
     assert tracker_events(assistant.var_dir, chat.sender) == []
     status, _, _ = post(rest_url(assistant), body, {"Origin": assistant.stack.settings.web_origin_url})
+    assert status == 200
+
+
+def test_rest_refuses_a_foreign_host_name(assistant):
+    """DNS rebinding: a page on evil.example whose name now points at this server."""
+    chat = RestChat(assistant.rasa_url)
+    body = json.dumps({"sender": chat.token, "message": "Hallo"}).encode()
+    status, answer, _ = post(rest_url(assistant), body, {"Host": "evil.example"})
+    assert status == 421 and answer == {"error": "host_not_allowed", "message": texts.HOST_NOT_ALLOWED}
+    status, _, _ = post(f"{assistant.rasa_url}/webhooks/rest/session", b"", {"Host": "evil.example:5005"})
+    assert status == 421
+    assert tracker_events(assistant.var_dir, chat.sender) == []
+    status, _, _ = post(rest_url(assistant), body, {"Host": f"localhost:{assistant.stack.settings.rasa_port}"})
     assert status == 200
 
 
@@ -167,6 +189,11 @@ def test_a_socket_resumes_its_own_session_with_its_token(assistant):
 def test_socketio_refuses_foreign_origins(assistant, origin):
     with pytest.raises(socketio.exceptions.ConnectionError):
         asyncio.run(_socket(assistant.rasa_url, None, [], headers={"Origin": origin}, listen=0.1))
+
+
+def test_socketio_refuses_a_foreign_host_name(assistant):
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        asyncio.run(_socket(assistant.rasa_url, None, [], headers={"Host": "evil.example"}, listen=0.1))
 
 
 def test_socketio_accepts_the_page_origin(assistant):
