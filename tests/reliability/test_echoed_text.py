@@ -6,8 +6,6 @@ is escaped for the output channel before it is put into a response; the lead kee
 """
 from __future__ import annotations
 
-import uuid
-
 from advisor.markup import escape_markdown
 from tests.support.chat import RestChat, lead_rows
 
@@ -17,7 +15,7 @@ PREFERRED = "vormittags <https://evil.example/a> _bitte_"
 
 
 def test_the_contact_summary_shows_typed_markup_literally(assistant):
-    chat = RestChat(assistant.rasa_url, f"echo-{uuid.uuid4().hex[:10]}")
+    chat = RestChat(assistant.rasa_url)
     chat.say("Hallo")
     chat.say("/request_callback")
     assert "heißen" in chat.texts(chat.say('/inform{"choice": "yes"}'))
