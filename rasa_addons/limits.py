@@ -194,6 +194,12 @@ def guard_messages(on_new_message: OnNewMessage, limits: Limits, channel: str) -
             # the conversation could not be read or saved: say so, never continue on a tracker in memory
             await message.output_channel.send_text_message(message.sender_id, resilience.storage_apology())
             return None
+        except Exception as exc:  # noqa: BLE001 - the prospect gets an answer, the log no message text
+            logger.error("%s: handling a message of conversation %s failed: %s", channel, message.sender_id,
+                         type(exc).__name__)
+            logger.debug("the failure", exc_info=True)
+            await message.output_channel.send_text_message(message.sender_id, resilience.apology())
+            return None
 
     return handle
 

@@ -39,10 +39,11 @@ from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from leads.erasure import delete_events
-from rasa_addons import privacy, resilience, speedups
+from rasa_addons import logs, privacy, resilience, speedups
 from rasa_addons.errors import TrackerStoreUnavailable
 
 resilience.install()  # action server down: an apology instead of silence (rasa_addons/resilience.py)
+logs.install()  # no prospect text in Rasa's structlog events (rasa_addons/logs.py)
 speedups.install()  # the Rasa server imports this module at start-up (endpoints.yml tracker_store type)
 logger = logging.getLogger(__name__)
 

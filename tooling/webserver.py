@@ -18,7 +18,7 @@ import re
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from config import ROOT
 
@@ -60,12 +60,17 @@ def content_security_policy(rasa_url: str) -> str:
     )
 
 
+REQUEST_TIMEOUT_SECONDS = 10
+
+
 def make_handler(rasa_url: str) -> type[SimpleHTTPRequestHandler]:
     config_js = f"window.ASSISTANT_CONFIG = {json.dumps({'socketUrl': rasa_url})};\n".encode()
     csp = content_security_policy(rasa_url)
     bundle = widget_bundle() if WIDGET_BUNDLE.exists() else None
 
     class Handler(SimpleHTTPRequestHandler):
+        # seconds a connection may stay silent (idle keep-alive, slow clients): its thread is then freed
+        timeout = REQUEST_TIMEOUT_SECONDS
         extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
                           ".js": "application/javascript", ".css": "text/css", ".html": "text/html",
                           ".svg": "image/svg+xml"}
@@ -114,12 +119,19 @@ def make_handler(rasa_url: str) -> type[SimpleHTTPRequestHandler]:
                 return False
             return True
 
+        def _bad_path(self) -> bool:
+            """A path no file can have (a null byte, raw or %00, made the file lookup fail): 400."""
+            if "\x00" in unquote(self.path):
+                self.send_error(HTTPStatus.BAD_REQUEST, "Bad Request")
+                return True
+            return False
+
         def do_GET(self) -> None:  # noqa: N802
-            if not self._generated():
+            if not self._bad_path() and not self._generated():
                 super().do_GET()
 
         def do_HEAD(self) -> None:  # noqa: N802
-            if not self._generated():
+            if not self._bad_path() and not self._generated():
                 super().do_HEAD()
 
     return Handler

@@ -86,3 +86,33 @@ def test_head_and_missing_files(web):
         with pytest.raises(urllib.error.HTTPError) as err:
             get(f"{web}{path}")
         assert err.value.code == 404
+
+
+def test_a_null_byte_in_the_path_is_400_and_the_server_goes_on(web):
+    import http.client
+    from urllib.parse import urlsplit
+
+    port = urlsplit(web).port
+    for path in ("/index.html%00.js", "/%00"):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", path)
+        assert conn.getresponse().status == 400
+        conn.close()
+    assert get(f"{web}/")[0] == 200
+
+
+def test_idle_connections_are_closed_after_the_timeout(web):
+    """30 silent connections do not hold 30 threads for ever: each is closed after the request timeout."""
+    import socket
+    from urllib.parse import urlsplit
+
+    assert webserver.REQUEST_TIMEOUT_SECONDS <= 15
+    port = urlsplit(web).port
+    idle = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(30)]
+    try:
+        assert get(f"{web}/")[0] == 200  # served meanwhile
+        for sock in idle:
+            assert sock.recv(1) == b""  # closed by the server (our side would time out after 30 s and fail)
+    finally:
+        for sock in idle:
+            sock.close()
