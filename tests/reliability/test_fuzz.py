@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.procs import rss_mb
+from tests.support import ROOT
 from tests.support.chat import RestChat, open_session
 
 REST_BATCHES, REST_BATCH = 50, 60  # 3,000 inputs
@@ -138,7 +139,7 @@ def normal_conversation(url: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def fuzz_target(assistant):
+def fuzz_target(assistant, request):
     normal_conversation(assistant.rasa_url)  # warm
     usual = normal_conversation(assistant.rasa_url)
     leads = leads_snapshot(assistant.var_dir)
@@ -148,11 +149,18 @@ def fuzz_target(assistant):
     yield assistant, figures
     after = normal_conversation(assistant.rasa_url)
     memory_after = rss_mb(rasa_pid)
-    print(f"\nfuzz: {figures.sent['rest']} REST inputs, {figures.sent['socket.io']} socket.io inputs; "
-          f"5xx: {len(figures.server_errors)}; statuses {dict(sorted(figures.statuses.items()))}; "
-          f"slowest REST answer {figures.slowest * 1000:.0f} ms; normal conversation's slowest answer "
-          f"{usual * 1000:.0f} ms before, {after * 1000:.0f} ms after; Rasa memory {memory:.0f} MiB before, "
-          f"{memory_after:.0f} MiB after")
+    line = (f"fuzz: {figures.sent['rest']} REST inputs, {figures.sent['socket.io']} socket.io inputs; "
+            f"5xx: {len(figures.server_errors)}; statuses {dict(sorted(figures.statuses.items()))}; "
+            f"slowest REST answer {figures.slowest * 1000:.0f} ms; normal conversation's slowest answer "
+            f"{usual * 1000:.0f} ms before, {after * 1000:.0f} ms after; Rasa memory {memory:.0f} MiB before, "
+            f"{memory_after:.0f} MiB after")
+    # the figures belong in the test command's output (pytest captures print) and in the reports
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print("\n" + line, flush=True)
+    reports = ROOT / "var" / "test-reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / "fuzz.txt").write_text(line + "\n")
     assert not figures.server_errors, figures.server_errors[:5]
     assert after < max(5 * usual, 3.0), (usual, after)
     assert memory_after < memory + MEMORY_GROWTH_BOUND_MB, (memory, memory_after)
