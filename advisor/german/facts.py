@@ -473,10 +473,41 @@ _TAKING_PART = _phrases("teilnehm*", "dabei", "mitmachen", "mitkommen", "einstei
 _PAIR = _phrases("die beiden *", "beide *", "wir beide", "wir zwei", "beiden")
 
 
+_WE_ARE = (("wir", "sind"), ("sind", "wir"), ("waeren", "wir"), ("wir", "waeren"))
+_COUNT_FILLERS = frozenset({"doch", "nur", "eigentlich", "jetzt", "aber", "ja", "uebrigens", "insgesamt",
+                            "also", "dann", "schon", "eher", "mittlerweile", "inzwischen", "wohl", "sogar"})
+
+
+def _we_are_n(tokens: Tokens) -> bool:
+    """ "wir sind (doch) fünf" / "sind wir sechs": a head count without a count noun, when the number ends its
+    clause ("wir sind 20 Jahre am Markt" is none)."""
+    for clause in _split_clauses(list(tokens)):
+        for i in range(len(clause) - 1):
+            if (clause[i], clause[i + 1]) not in _WE_ARE:
+                continue
+            tail = clause[i + 2:]
+            tail = tail[:tail.index("und")] if "und" in tail else tail
+            rest = [tok for tok in tail if tok not in _COUNT_FILLERS]
+            if len(rest) == 1 and (rest[0].isdigit() or parse_number_word(rest[0]) is not None):
+                return True
+    return False
+
+
+def _without_replaced_value(tokens: Tokens) -> Tokens:
+    """ "wir sind 3, nicht (mehr) 4": the value set against the new one is no count."""
+    for i in range(len(tokens) - 1, 0, -1):
+        if tokens[i - 1] in {",", ";"} and tokens[i] == "nicht":
+            rest = [tok for tok in tokens[i + 1:] if tok not in {"mehr", ".", "!", "wie", "gesagt"}]
+            if len(rest) == 1 and (rest[0].isdigit() or parse_number_word(rest[0]) is not None):
+                return list(tokens[:i - 1])
+    return tokens
+
+
 def _participants(tokens: Tokens, asked: str | None) -> int | None:
     cues = _OPENING_COUNT_CUES if asked is None else _COUNT_CUES
-    if asked != "participants" and not _has(tokens, cues):
+    if asked != "participants" and not _has(tokens, cues) and not _we_are_n(tokens):
         return None
+    tokens = _without_replaced_value(tokens)
     clauses = [c for c in _clauses(_final_part_tokens(tokens))]
     counts = [(c, _count(c)) for c in clauses]
     counts = [(c, n) for c, n in counts if n is not None]

@@ -75,8 +75,12 @@ def looks_like_question(text: str) -> bool:
     return "?" in text or bool(QUESTION_START.match(normalize(text)))
 
 
+# "fünf Personen sind wir, nicht vier": a value set against another one at the end of the message
+REPLACED_VALUE = re.compile(r"[,;:(]\s*(und\s+)?nicht\s+(mehr\s+)?\w+\s*[).!]*\s*$")
+
+
 def says_correction(text: str) -> bool:
-    return bool(CORRECTION_MARKER.search(normalize(text)))
+    return bool(CORRECTION_MARKER.search(normalize(text)) or REPLACED_VALUE.search(normalize(text)))
 
 
 @dataclass

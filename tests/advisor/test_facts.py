@@ -177,6 +177,30 @@ def test_correction_of_the_head_count():
     assert reading.corrected["participants"] == 10
 
 
+@pytest.mark.parametrize(("text", "corrected"), [
+    ("Moment, wir sind doch fünf.", 5),            # a count without a count noun, "doch" marks the change
+    ("Ach nee, wir sind doch nur drei.", 3),
+    ("Fünf Personen sind wir, nicht vier.", 5),     # "X, nicht Y" sets the new value against the old one
+    ("Wir sind 3, nicht mehr 4.", 3),
+])
+def test_head_count_corrections_while_another_question_is_asked(text, corrected):
+    reading = read_message(text, "goals", None, {"participants": 4.0, "multiple_functions": True})
+    assert reading.corrected.get("participants") == corrected
+    assert reading.answer is None  # the goals are asked again, not skipped
+
+
+@pytest.mark.parametrize("text", ["Wir sind 20 Jahre am Markt.", "Wir sind gespannt, nicht wahr?",
+                                  "Wir sind seit 2019 auf Instagram."])
+def test_we_are_with_a_number_of_something_else_is_no_head_count(text):
+    reading = read_message(text, "goals", None, {"participants": 4.0})
+    assert "participants" not in {**reading.corrected, **reading.contradicted, **reading.added}
+
+
+def test_a_head_count_without_a_correction_word_is_confirmed_not_stored():
+    reading = read_message("Wir sind drei und wollen einen Überblick.", "goals", None, {"participants": 4.0})
+    assert reading.contradicted == {"participants": 3} and reading.corrected == {}
+
+
 def test_unknown_in_passing_is_noted_as_unknown():
     reading = read_message("Ob wir eine Strategie haben, weiß ich gar nicht.", "participants", None,
                            {"strategy_exists": None})
