@@ -18,11 +18,16 @@ A message without facts that asks about the conversation itself ("wie viele Frag
 Sie zum Punkt": ``advisor.german.meta``) becomes ``explain`` unless the classifier heard a command
 (cancel, call back, a human, deletion): inside a form its action says how many questions are left.
 
+A short message without facts and without a question that clearly says yes or no ("ok mach mal", "jo,
+passt", "nee, lass mal") becomes ``affirm`` / ``deny`` when the classifier only guessed (fallback, out of
+scope, thanks): the yes/no words decide, not the classifier's closest example.
+
 Pure Python: no Rasa import.
 """
 from __future__ import annotations
 
 from advisor.criteria import NAMES
+from advisor.german.answers import _yes_no_signal
 from advisor.german.facts import read_facts
 from advisor.german.meta import meta_question
 from advisor.german.text import _has, _phrases, tokenize
@@ -58,6 +63,23 @@ _CALLBACK = _phrases("rueckruf*", "zurueckrufen", "zurueck rufen", "rufen sie mi
                      "ruft mich", "anrufen", "meldet sich", "melden sie sich", "kontaktier*")
 
 
+# guesses a clear yes or no overrides; "unsure", commands and questions keep their intent
+YES_NO_OVERRIDABLE = frozenset({"nlu_fallback", "out_of_scope", "thank", "inform", "ask_question"})
+MAX_YES_NO_TOKENS = 6
+
+
+def _clear_yes_no(text: str) -> str | None:
+    if "?" in text:
+        return None
+    tokens = [tok for tok in tokenize(text) if tok not in {",", ".", "!", ";", ":", "-"}]
+    if not tokens or len(tokens) > MAX_YES_NO_TOKENS:
+        return None
+    value, found = _yes_no_signal(tokens)
+    if not found or value is None:
+        return None
+    return "affirm" if value else "deny"
+
+
 def stated_criteria(text: str) -> dict:
     """The criteria a message states by itself (no question asked), without contact data."""
     return {k: v for k, v in read_facts(text, None).items() if k in NAMES}
@@ -70,6 +92,8 @@ def route(intent: str, text: str) -> str:
     if not stated_criteria(text):
         if intent not in COMMAND_INTENTS and meta_question(text):
             return "explain"
+        if intent in YES_NO_OVERRIDABLE:
+            return _clear_yes_no(text) or intent
         return intent
     tokens = tokenize(text)
     if _has(tokens, _CALLBACK) and intent in WEAK_INTENTS | FORMAT_QUESTION_INTENTS:

@@ -42,3 +42,21 @@ def test_meta_question(text, kind):
 ])
 def test_route_sends_meta_questions_to_explain(intent, text, expected):
     assert route(intent, text) == expected
+
+
+@pytest.mark.parametrize(("intent", "text", "expected"), [
+    ("nlu_fallback", "ok mach mal", "affirm"),
+    ("out_of_scope", "jo, passt", "affirm"),
+    ("nlu_fallback", "Nee, lass mal.", "deny"),
+    ("thank", "Ja gerne, danke!", "affirm"),
+    ("thank", "Nein danke", "deny"),
+    # no clear yes/no, a question, or a real intent: the classifier's intent stays
+    ("thank", "Danke schön", "thank"),
+    ("nlu_fallback", "Ja, aber was kostet das?", "nlu_fallback"),
+    ("greet", "Hallo, ja", "greet"),
+    ("unsure", "ja, nein, weiß nicht", "unsure"),
+    ("cancel", "ja, abbrechen", "cancel"),
+    ("nlu_fallback", "Okay, ich überlege mir das nochmal in aller Ruhe", "nlu_fallback"),  # too long to be a bare yes
+])
+def test_route_reads_a_short_clear_yes_or_no_over_a_guess(intent, text, expected):
+    assert route(intent, text) == expected
