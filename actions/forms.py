@@ -45,7 +45,7 @@ from advisor.german.interpret import (
     UNKNOWN,
     Reading,
     applicable,
-    confirmation_of,
+    confirmations_of,
     implied_by,
     looks_like_question,
     read_message,
@@ -297,13 +297,17 @@ class ValidateQualificationForm(_FormValidation):
     def _ask_to_confirm(tracker: Tracker, reading: Reading) -> dict[str, Any]:
         """A changed earlier answer without a correction word: keep the old one and ask (never store a
         guess)."""
-        pending = confirmation_of(reading)
-        if pending is None:
+        pending = confirmations_of(reading)
+        if not pending:
             return {"pending_fact": None, "confirm_question": None, CONFIRM_SLOT: None} \
                 if tracker.get_slot("pending_fact") else {}
-        name, value = pending
-        question = texts.confirm_change({name: value}, {name: tracker.get_slot(name)})
-        return {"pending_fact": {"name": name, "value": value}, "confirm_question": question, CONFIRM_SLOT: None}
+        (name, value), *more = pending.items()
+        earlier = {n: tracker.get_slot(n) for n in pending if tracker.get_slot(n) is not None}
+        question = texts.confirm_change(pending, earlier)
+        fact: dict[str, Any] = {"name": name, "value": value}
+        if more:
+            fact["more"] = dict(more)  # several facts in one message: one question, one answer for all
+        return {"pending_fact": fact, "confirm_question": question, CONFIRM_SLOT: None}
 
     @staticmethod
     def _confirmed(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any] | None:
@@ -321,16 +325,21 @@ class ValidateQualificationForm(_FormValidation):
         if yes is None:
             return None
         cleared = {"pending_fact": None, "confirm_question": None, CONFIRM_SLOT: None}
-        name, value = pending.get("name"), pending.get("value")
-        if not yes or name not in FACT_SLOTS:
-            earlier = name in FACT_SLOTS and tracker.get_slot(name) is not None
+        facts = {pending.get("name"): pending.get("value"), **(pending.get("more") or {})}
+        facts = {n: v for n, v in facts.items() if n in FACT_SLOTS}
+        if not yes or not facts:
+            earlier = any(tracker.get_slot(n) is not None for n in facts)
             dispatcher.utter_message(text=texts.KEPT_ANSWER if earlier else texts.NOT_TAKEN)
             return cleared
-        implied = implied_by(name, value, tracker.get_slot("participants"))
+        implied = implied_by("participants", facts["participants"], tracker.get_slot("participants")) \
+            if "participants" in facts else {}
         # an unsure new fact is noted, only a changed earlier answer is "korrigiert"
-        confirmed = texts.corrected_facts if tracker.get_slot(name) is not None else texts.noted_facts
-        dispatcher.utter_message(text=confirmed({name: value}))
-        return {**implied, **cleared, name: value}
+        changed = {n: v for n, v in facts.items() if tracker.get_slot(n) is not None}
+        new = {n: v for n, v in facts.items() if n not in changed}
+        for said, group in ((texts.corrected_facts, changed), (texts.noted_facts, new)):
+            if group:
+                dispatcher.utter_message(text=said(group))
+        return {**implied, **cleared, **facts}
 
 
 def qualification_questions(tracker: Tracker, domain_slots: list[str]) -> list[str]:

@@ -44,6 +44,7 @@ __all__ = [
     "UNKNOWN",
     "Reading",
     "confirmation_of",
+    "confirmations_of",
     "implied_by",
     "interpret_choice",
     "looks_like_question",
@@ -237,3 +238,19 @@ def confirmation_of(reading: Reading) -> tuple[str, Any] | None:
         name = next(iter(reading.unsure))
         return name, reading.unsure[name]
     return None
+
+
+def confirmations_of(reading: Reading) -> dict[str, Any]:
+    """Every fact to confirm before storing it, the one of ``confirmation_of`` first: the contradicted earlier
+    answers, then the facts read only from a weak cue ("Habe ich richtig verstanden: 5 Personen und aus
+    mehreren Funktionsbereichen?"); none when the message corrects something."""
+    first = confirmation_of(reading)
+    if first is None:
+        return {}
+    facts = {first[0]: first[1]}
+    for name in FACT_FIELDS:
+        if name in reading.contradicted:
+            facts.setdefault(name, reading.contradicted[name])
+    for name, value in reading.unsure.items():
+        facts.setdefault(name, value)
+    return facts

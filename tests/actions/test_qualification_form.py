@@ -386,3 +386,24 @@ async def test_confirming_an_unsure_new_fact_notes_it_and_denying_asks_again(tex
     assert events.get("decision_made") is stored
     assert responses(dispatcher) == [said]
     assert events["requested_slot"] == ("need_recognised" if stored is False else "decision_made")
+
+
+async def test_two_contradicted_answers_in_one_message_are_confirmed_with_one_question(dispatcher, domain):
+    text = "Also Facebook nutzen wir alle privat, wir sind sechs Leute."
+    tracker = make_tracker(text, "inform", active_loop=FORM, requested_slot="attitude_formed", slots=CONFIRM_BASE)
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert "platform_knowledge" not in events and "participants" not in events  # nothing stored yet
+    pending = events["pending_fact"]
+    assert {pending["name"]: pending["value"], **pending["more"]} == {"participants": 6, "platform_knowledge": True}
+    question = events["confirm_question"]
+    assert question.startswith("Habe ich richtig verstanden: ")
+    assert "6 Personen" in question and "Anwenderkenntnisse sind da" in question
+
+    dispatcher.messages.clear()
+    slots = {**CONFIRM_BASE, "pending_fact": pending, "confirm_question": question}
+    tracker = make_tracker("ja, genau so", "affirm", active_loop=FORM, requested_slot="fact_confirmation",
+                           slots=slots)
+    events = slot_events(await run_form(tracker, dispatcher, domain))
+    assert events["participants"] == 6 and events["platform_knowledge"] is True
+    said = " ".join(str(m.get("text")) for m in dispatcher.messages)
+    assert "6 Personen" in said and "Anwenderkenntnisse sind da" in said
