@@ -74,6 +74,10 @@ class Settings:
     tracker_store_url: str = field(default_factory=lambda: _env("TRACKER_STORE_URL", ""))
     lock_store_url: str = field(default_factory=lambda: _env("LOCK_STORE_URL", ""))  # redis://host:6379/0
     model_path: str = field(default_factory=lambda: _env("MODEL_PATH", str(ROOT / "models")))
+    # model server (Rasa's ``models:`` endpoint, tooling/model_server.py): unset, every replica loads MODEL_PATH;
+    # set, every replica pulls the published model from it (ETag) every MODEL_PULL_INTERVAL seconds
+    model_server_url: str = field(default_factory=lambda: _env("MODEL_SERVER_URL", ""))
+    model_pull_interval: int = field(default_factory=lambda: max(1, _int("MODEL_PULL_INTERVAL", 60)))
     # messenger channels: each is enabled only when its variables are set
     facebook_verify_token: str = field(default_factory=lambda: _env("FACEBOOK_VERIFY_TOKEN", ""))
     facebook_app_secret: str = field(default_factory=lambda: _env("FACEBOOK_APP_SECRET", ""))

@@ -20,8 +20,9 @@ Same URLs and message format as Rasa's ``rest`` and ``socketio`` channels (``/we
   (REST 429 with a JSON error, socket.io the German notice); the address is the peer's, or with
   ``proxies_count`` > 0 the one the trusted reverse proxies put into X-Forwarded-For.
 - both: a message longer than ``max_message_chars`` gets a German notice and is not processed.
-- health: ``GET /webhooks/rest/health`` is 200 ``{"status": "ok"}`` when the model is loaded and the tracker
-  store's database answers, else 503 with what is down (for load balancers and the operator).
+- health: ``GET /webhooks/rest/health`` is 200 ``{"status": "ok", "model": <file>, "fingerprint": <id>}`` when the
+  model is loaded and the tracker store's database answers, else 503 with what is down (for load balancers,
+  Kubernetes' readiness probe and the operator).
 
 credentials.yml (rendered by tooling/runtime_config.py from the environment)::
 
@@ -116,7 +117,10 @@ def health_answer(app: Sanic) -> response.HTTPResponse:
     check = getattr(store, "reachable", None)
     if check is not None and not check():
         return response.json({"status": "unavailable", "tracker_store": "unreachable"}, status=503)
-    return response.json({"status": "ok", "tracker_store": "ok"})
+    # the model this replica answers with: the file name and Rasa's fingerprint (the model server's ETag when
+    # the model was pulled), so a rollout can be followed replica by replica
+    return response.json({"status": "ok", "tracker_store": "ok", "model": agent.processor.model_filename,
+                          "fingerprint": agent.fingerprint})
 
 
 class LimitedRestInput(RestInput):

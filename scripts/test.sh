@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 REQUIRE_POSTGRES=1
 scripts/setup.sh || { echo "set-up failed"; exit 1; }
 scripts/system-deps.sh || { echo "system dependencies missing"; exit 1; }
+scripts/k8s-tools.sh || { echo "kubernetes tools (kubectl, kubernetes-validate) could not be installed"; exit 1; }
 
 mkdir -p var/test-reports
 passed=0; failed=0; failed_stages=()

@@ -71,6 +71,11 @@ def endpoints(settings: Settings) -> dict[str, Any]:
     lock = lock_store_config(settings.lock_store_url)
     if lock:
         cfg["lock_store"] = lock
+    if settings.model_server_url:
+        # Rasa pulls the model at start and then every wait_time_between_pulls seconds, sending the ETag of
+        # the model it holds (If-None-Match); a new ETag is loaded in place (tooling/model_server.py)
+        cfg["models"] = {"url": settings.model_server_url,
+                         "wait_time_between_pulls": settings.model_pull_interval}
     return cfg
 
 

@@ -1,5 +1,6 @@
 """The production profile on one machine: PostgreSQL (tracker store and leads, two databases), Redis (lock
-store), a local SMTP server, ONE action server and TWO Rasa replicas sharing them.
+store), a local SMTP server, ONE action server and TWO Rasa replicas sharing them; the replicas pull their model
+from the model server (tooling/model_server.py, ``MODEL_SERVER_URL``) like in production.
 
 Built from tests/support: ``PostgresServer`` (initdb into a temporary folder, ``postgres`` on a free loopback
 port, run as the ``postgres`` user when we are root), ``RedisServer``, ``Mailbox`` (aiosmtpd) and the deployment
@@ -10,6 +11,7 @@ scripts/system-deps.sh installs it.
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -27,8 +29,13 @@ from tests.support.production import (
 )
 from tests.support.redis import RedisMonitor, RedisServer
 from tests.support.sinks import Mailbox
+from tooling import model_server
 from tooling.net import free_port
 from tooling.stack import Stack, free_ports_env
+from tooling.train import newest_model
+
+#: seconds between two model pulls of a replica: short, so the rollout test waits little
+MODEL_PULL_INTERVAL = 2
 
 
 @pytest.fixture(scope="package")  # one start for tests/production, stopped before the next suite
@@ -38,6 +45,11 @@ def production(tmp_path_factory) -> Iterator[Production]:
     redis_server: RedisServer | None = None
     mailbox: Mailbox | None = None
     stacks: list[Stack] = []
+    # the model server of the production profile: both replicas pull the published model from it (ETag)
+    models = tmp_path_factory.mktemp("published-models")
+    model_server.publish(newest_model(str(ROOT / "models")), models)
+    models_http = model_server.serve(models, "127.0.0.1", free_port())
+    threading.Thread(target=models_http.serve_forever, daemon=True).start()
     try:
         postgres.start()
         for db in (TRACKER_DB, LEADS_DB):
@@ -58,6 +70,8 @@ def production(tmp_path_factory) -> Iterator[Production]:
             "SQL_POOL_SIZE": "5",  # as in deploy/production.env.example
             "SQL_MAX_OVERFLOW": "10",
             "MODEL_PATH": str(ROOT / "models"),
+            "MODEL_SERVER_URL": f"http://127.0.0.1:{models_http.server_address[1]}/model",
+            "MODEL_PULL_INTERVAL": str(MODEL_PULL_INTERVAL),
             "WEB_ORIGIN": PAGE_ORIGIN,
             "RASA_PUBLIC_URL": PAGE_ORIGIN,
             "PRIVACY_URL": f"{PAGE_ORIGIN}/datenschutz.html",
@@ -74,9 +88,11 @@ def production(tmp_path_factory) -> Iterator[Production]:
                           with_web=False, with_actions=False)
         stacks = [replica_a, replica_b]
         start_all(stacks)
-        yield Production(postgres, redis_server, mailbox, replica_a, replica_b, shared)
+        yield Production(postgres, redis_server, mailbox, replica_a, replica_b, shared, models)
     finally:
         stop_all(stacks)
+        models_http.shutdown()
+        models_http.server_close()
         if mailbox is not None:
             mailbox.controller.stop()
         if redis_server is not None:

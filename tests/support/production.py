@@ -104,6 +104,7 @@ class Production:
     replica_a: Stack  # action server + Rasa replica A
     replica_b: Stack  # Rasa replica B, calling replica A's action server
     env: dict[str, str] = field(default_factory=dict)
+    models: Path | None = None  # the model server's folder (tooling/model_server.py publish --dir)
 
     @property
     def replicas(self) -> list[Stack]:
