@@ -15,7 +15,7 @@ import yaml
 
 from tooling.net import free_port
 from tooling.processes import VENV_BIN, ProcessGroup, base_env
-from tooling.stack import Stack, free_ports_env
+from tooling.stack import NO_RATE_LIMITS, Stack, free_ports_env
 
 CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -89,8 +89,7 @@ def loadavg() -> list[float]:
 def ours_servers(var_dir: Path, model: Path) -> Stack:
     """The project's action server + Rasa server, as the run command starts them (web server off; no rate limits:
     the load comes from one address and faster than anyone types, and the baseline has none)."""
-    return Stack(env={**free_ports_env(var_dir), "MODEL_PATH": str(model), "RATE_LIMIT_PER_CONVERSATION": "0",
-                      "RATE_LIMIT_PER_IP": "0"}, with_web=False)
+    return Stack(env={**free_ports_env(var_dir), "MODEL_PATH": str(model), **NO_RATE_LIMITS}, with_web=False)
 
 
 # -- the rasa init baseline -------------------------------------------------------------------------------------

@@ -22,13 +22,7 @@ import yaml
 
 from config import ROOT
 from rasa_addons.sessions import conversation_id
-from tooling.stack import Stack, free_ports_env
-
-
-def open_session(rasa_url: str) -> str:
-    req = urllib.request.Request(f"{rasa_url}/webhooks/rest/session", data=b"", method="POST")
-    with urllib.request.urlopen(req, timeout=60) as resp:
-        return json.loads(resp.read())["session"]
+from tooling.stack import NO_RATE_LIMITS, Stack, free_ports_env, open_session
 
 
 def say(rasa_url: str, sender: str, text: str) -> list[dict]:
@@ -57,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     script = yaml.safe_load(Path(argv[0]).read_text())
     var = Path(tempfile.mkdtemp(prefix="record-"))
     steps = []
-    with Stack(env={**free_ports_env(var), "RATE_LIMIT_PER_CONVERSATION": "0", "RATE_LIMIT_PER_IP": "0"},
+    with Stack(env={**free_ports_env(var), **NO_RATE_LIMITS},
                with_web=False) as stack:
         for conversation in script["conversations"]:
             token = open_session(stack.rasa_url)

@@ -7,10 +7,12 @@ themselves are run by ``tooling.processes.ProcessGroup``.
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from config import ROOT, Settings, get_settings
@@ -20,6 +22,18 @@ from tooling.processes import VENV_BIN, ProcessGroup, Supervisor, base_env
 from tooling.train import newest_model
 
 RASA_LOGGING = ROOT / "tooling" / "rasa-logging.yml"
+
+
+# scripted conversations send faster than any person types: stacks started by scripts (tests, the benchmark,
+# the story recorder) run without the per-conversation and per-address rate limits
+NO_RATE_LIMITS = {"RATE_LIMIT_PER_CONVERSATION": "0", "RATE_LIMIT_PER_IP": "0"}
+
+
+def open_session(rasa_url: str, timeout: float = 60) -> str:
+    """A new web-chat session token from the REST channel (``POST /webhooks/rest/session``)."""
+    req = urllib.request.Request(f"{rasa_url}/webhooks/rest/session", data=b"", method="POST")
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return json.loads(resp.read())["session"]
 
 
 class PortsBusy(RuntimeError):

@@ -5,13 +5,9 @@ import json
 import urllib.request
 
 from rasa_addons.sessions import conversation_id
+from tooling.stack import open_session
 
-
-def open_session(base_url: str) -> str:
-    """A new session token from the REST channel."""
-    req = urllib.request.Request(f"{base_url}/webhooks/rest/session", data=b"", method="POST")
-    with urllib.request.urlopen(req, timeout=60) as resp:
-        return json.loads(resp.read())["session"]
+__all__ = ["RestChat", "open_session"]
 
 
 class RestChat:
