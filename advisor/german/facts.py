@@ -463,7 +463,8 @@ _MIXED_ANSWER = _phrases("unterschiedlich*", "gemischt", "querbeet", "quer durch
 _SAME = _phrases(
     "gleiche* abteilung*", "selbe* abteilung*", "selben bereich", "gleiche* bereich*", "eine* abteilung",
     "einem bereich", "alle aus dem", "alle aus der", "alle im", "alle vom", "alle aus", "nur aus dem",
-    "nur aus der", "nur marketing", "nur vertrieb", "alle beim",
+    "nur aus der", "nur marketing", "nur vertrieb", "alle beim", "alles aus dem", "alles aus der", "alles im",
+    "alles vom", "ausschliesslich aus",
 )
 _FROM = _phrases("aus", "vom", "von", "im", "in", "abteilung*", "bereich*", "sind")
 
@@ -636,6 +637,7 @@ def _departments(text: str, tokens: Tokens, asked: str | None) -> list[str]:
 _GOAL_CONTEXT = _WANT + _phrases(
     "geht um", "geht es", "interessier*", "vordergrund", "wichtig", "erwart*", "hoff*", "lernen", "verstehen",
     "herausfinden", "pruefen", "klaeren", "wissen", "fragen uns", "frage mich", "frage ist", "ob",
+    "verschaffen", "bekommen",
 )
 
 
@@ -741,7 +743,8 @@ _USE = _phrases(
     "kenn*", "nutz*", "benutz*", "genutzt", "verwend*", "aktiv", "privat*", "account*", "profil*", "konto",
     "konten", "unterwegs", "angemeldet", "registriert", "poste*", "gepostet", "gemacht", "auskenn*",
     "aus", "vertraut", "erfahrung*", "anwender*", "seite", "kanal", "drin", "dabei", "betreiben", "habe", "haben",
-    "ahnung", "haetten", "hatten",
+    "ahnung", "haetten", "hatten", "bespiel*", "pfleg*", "betreu*", "machen wir seit", "machen wir schon",
+    "machen wir bereits", "wir machen seit", "wir machen schon", "wir machen bereits", "gemacht",
     "hab", "hat",
 )
 _PLATFORM_WORDS: tuple[_Phrase, ...] = tuple(p for _name, phrases in _PLATFORMS for p in phrases) + _phrases(

@@ -363,3 +363,19 @@ def test_alone_and_a_group_in_one_area_in_an_opening():
     assert facts["participants"] == 1 and facts["multiple_functions"] is False
     facts = read_facts("Wir sind drei Leute im Vertrieb und kennen LinkedIn nur privat.", None)
     assert facts["participants"] == 3 and facts["multiple_functions"] is False and facts["platform_knowledge"]
+
+
+@pytest.mark.parametrize(("text", "asked", "expected"), [
+    ("wir wären zu dritt, alles aus der Verwaltung", None, {"participants": 3, "multiple_functions": False}),
+    ("LinkedIn und Insta machen wir seit Jahren", None, {"platform_knowledge": True}),
+    ("Instagram bespielen wir schon", "goals", {"platform_knowledge": True}),
+    ("erstmal einen Überblick bekommen", "multiple_functions", {"goals": ["overview"]}),
+])
+def test_facts_stated_in_everyday_words(text, asked, expected):
+    facts = read_facts(text, asked)
+    assert {k: facts.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize("text", ["Wir wollen mit Instagram was machen", "Mit LinkedIn würden wir gern anfangen"])
+def test_a_wish_to_use_a_platform_is_no_knowledge_of_it(text):
+    assert "platform_knowledge" not in read_facts(text, "goals")
