@@ -14,6 +14,10 @@ wants to know what fits. ``route`` arbitrates: a message that states at least on
 
 and every other intent stays (a price question with a head count is still a price question).
 
+A message without facts that speaks of the prospect's own start in social media and asks what fits ("Wir
+überlegen, mit Instagram anzufangen. Was würden Sie empfehlen?") asks for a recommendation too, when the
+classifier only guessed (fallback, out of scope, a greeting, a general question).
+
 A message without facts that asks about the conversation itself ("wie viele Fragen kommen noch?", "kommen
 Sie zum Punkt": ``advisor.german.meta``) becomes ``explain`` unless the classifier heard a command
 (cancel, call back, a human, deletion): inside a form its action says how many questions are left.
@@ -80,6 +84,21 @@ def _clear_yes_no(text: str) -> str | None:
     return "affirm" if value else "deny"
 
 
+# the prospect speaks of their own start ("wir überlegen, ob wir mit Instagram anfangen")
+_OWN_START = _phrases("wir", "uns", "unser*", "ich", "mein*", "mich")
+_SOCIAL_TOPIC = _phrases("social media", "social-media", "soziale* medien", "soziale* netzwerk*", "plattform*",
+                         "instagram", "insta", "facebook", "linkedin", "xing", "tiktok", "youtube", "twitter",
+                         "pinterest", "kanal", "kanaele", "online-marketing", "onlinemarketing")
+_START = _phrases("anfang*", "anzufangen", "einsteig*", "einzusteigen", "einstieg*", "start*", "beginn*",
+                  "loslegen", "ueberleg*", "aufbauen", "aufzubauen", "angehen", "nutzen", "einsetzen")
+GUESS_INTENTS = frozenset({"nlu_fallback", "out_of_scope", "greet", "ask_question", "inform"})
+
+
+def _asks_fit_for_own_start(tokens: list[str]) -> bool:
+    return _has(tokens, _WHAT_FITS) and _has(tokens, _OWN_START) and _has(tokens, _SOCIAL_TOPIC) \
+        and _has(tokens, _START)
+
+
 def stated_criteria(text: str) -> dict:
     """The criteria a message states by itself (no question asked), without contact data."""
     return {k: v for k, v in read_facts(text, None).items() if k in NAMES}
@@ -92,6 +111,8 @@ def route(intent: str, text: str) -> str:
     if not stated_criteria(text):
         if intent not in COMMAND_INTENTS and meta_question(text):
             return "explain"
+        if intent in GUESS_INTENTS and _asks_fit_for_own_start(tokenize(text)):
+            return "request_recommendation"
         if intent in YES_NO_OVERRIDABLE:
             return _clear_yes_no(text) or intent
         return intent

@@ -60,3 +60,17 @@ def test_route_sends_meta_questions_to_explain(intent, text, expected):
 ])
 def test_route_reads_a_short_clear_yes_or_no_over_a_guess(intent, text, expected):
     assert route(intent, text) == expected
+
+
+@pytest.mark.parametrize(("intent", "text", "expected"), [
+    ("nlu_fallback", "Guten Tag, wir überlegen, ob wir mit Instagram anfangen. Was würden Sie empfehlen?",
+     "request_recommendation"),
+    ("greet", "Hallo! Unser Verein will mit Social Media loslegen – können Sie uns helfen?", "request_recommendation"),
+    ("ask_question", "Ich möchte in die sozialen Medien einsteigen, welches Format passt?", "request_recommendation"),
+    # no own start, no question of fit, or an intent of its own: unchanged
+    ("nlu_fallback", "Was ist Instagram eigentlich?", "nlu_fallback"),
+    ("greet", "Hallo, können Sie mir helfen?", "greet"),
+    ("ask_price", "Wir wollen mit LinkedIn starten, was kostet ein passendes Seminar?", "ask_price"),
+])
+def test_route_sends_a_question_of_fit_for_the_own_start_to_the_recommendation(intent, text, expected):
+    assert route(intent, text) == expected
