@@ -91,6 +91,15 @@ class Settings:
     facebook_graph_url: str = field(
         default_factory=lambda: _env("FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v21.0")
     )
+    # WhatsApp Business Cloud API (rasa_addons/whatsapp.py): enabled when the four secrets are set
+    whatsapp_access_token: str = field(default_factory=lambda: _env("WHATSAPP_ACCESS_TOKEN", ""))
+    whatsapp_phone_number_id: str = field(default_factory=lambda: _env("WHATSAPP_PHONE_NUMBER_ID", ""))
+    whatsapp_app_secret: str = field(default_factory=lambda: _env("WHATSAPP_APP_SECRET", ""))
+    whatsapp_verify_token: str = field(default_factory=lambda: _env("WHATSAPP_VERIFY_TOKEN", ""))
+    whatsapp_api_url: str = field(default_factory=lambda: _env("WHATSAPP_API_URL", "https://graph.facebook.com"))
+    whatsapp_api_version: str = field(default_factory=lambda: _env("WHATSAPP_API_VERSION", "v21.0"))
+    # approved template sent instead of a free-form reply outside the 24 h window (unset: nothing is sent)
+    whatsapp_template: str = field(default_factory=lambda: _env("WHATSAPP_TEMPLATE", ""))
     # seconds a reply to Messenger / Telegram may take before it is given up (logged, never retried)
     channel_timeout_seconds: int = field(default_factory=lambda: _int("CHANNEL_TIMEOUT_SECONDS", 10))
     # input limits of every channel (rasa_addons/limits.py): longer messages get a German notice and are not

@@ -63,3 +63,11 @@ def storage_unavailable(name: str, email: str, phone: str | None) -> str:
     return (f"Entschuldigung, ich kann unser Gespräch gerade nicht speichern. Bitte schreiben Sie mir in ein "
             f"paar Minuten noch einmal – Ihre bisherigen Angaben bleiben erhalten. Oder erreichen Sie {name} "
             f"direkt {reach}.")
+
+#: WhatsApp (rasa_addons/whatsapp.py): the answer to a picture, voice message, location, sticker, ... (not processed)
+WHATSAPP_TEXT_ONLY = ("Vielen Dank! Bilder, Sprachnachrichten, Standorte und Sticker kann ich leider nicht lesen. "
+                      "Bitte schreiben Sie mir Ihre Antwort als Text.")
+#: WhatsApp list messages: the body when none is given, the button that opens the list, the section title
+WHATSAPP_CHOOSE = "Bitte wählen Sie:"
+WHATSAPP_LIST_BUTTON = "Auswählen"
+WHATSAPP_LIST_SECTION = "Optionen"

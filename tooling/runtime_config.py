@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from sqlalchemy.engine import make_url
 
-from config import ROOT, Settings, action_server_token, get_settings
+from config import ROOT, Settings, action_server_token, get_settings, session_secret
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +96,13 @@ REST_CHANNEL = "rasa_addons.channels.LimitedRestInput"
 SOCKETIO_CHANNEL = "rasa_addons.channels.LimitedSocketIOInput"
 FACEBOOK_CHANNEL = "rasa_addons.facebook.SecureFacebookInput"
 TELEGRAM_CHANNEL = "rasa_addons.telegram.SecureTelegramInput"
+WHATSAPP_CHANNEL = "rasa_addons.whatsapp.WhatsAppInput"
+WHATSAPP_REQUIRED = {
+    "WHATSAPP_ACCESS_TOKEN": "whatsapp_access_token",
+    "WHATSAPP_PHONE_NUMBER_ID": "whatsapp_phone_number_id",
+    "WHATSAPP_APP_SECRET": "whatsapp_app_secret",
+    "WHATSAPP_VERIFY_TOKEN": "whatsapp_verify_token",
+}
 
 
 def _channel_enabled(settings: Settings, name: str, required: dict[str, str]) -> bool:
@@ -141,7 +148,29 @@ def credentials(settings: Settings) -> dict[str, Any]:
             "timeout": settings.channel_timeout_seconds,
             **limits,
         }
+    if _channel_enabled(settings, "WhatsApp", WHATSAPP_REQUIRED):
+        cfg[WHATSAPP_CHANNEL] = whatsapp_credentials(settings, limits)
     return cfg
+
+
+def whatsapp_credentials(settings: Settings, limits: dict[str, Any]) -> dict[str, Any]:
+    """The WhatsApp channel's entry; its pseudonym key is derived from SESSION_SECRET (never the secret itself)."""
+    import hashlib
+    import hmac
+
+    key = hmac.new(session_secret(settings).encode(), b"whatsapp-pseudonym-v1", hashlib.sha256).hexdigest()
+    return {
+        "access_token": settings.whatsapp_access_token,
+        "phone_number_id": settings.whatsapp_phone_number_id,
+        "app_secret": settings.whatsapp_app_secret,
+        "verify_token": settings.whatsapp_verify_token,
+        "api_url": settings.whatsapp_api_url,
+        "api_version": settings.whatsapp_api_version,
+        "template": settings.whatsapp_template or None,
+        "pseudonym_key": key,
+        "timeout": settings.channel_timeout_seconds,
+        **limits,
+    }
 
 
 def render(out_dir: Path, settings: Settings | None = None) -> tuple[Path, Path]:

@@ -188,3 +188,32 @@ class TelegramAPI(StandIn):
                 fields["reply_markup"] = json.loads(fields["reply_markup"])
             result.append(fields)
         return result
+
+
+class WhatsAppAPI(StandIn):
+    """Meta's WhatsApp Cloud API: ``POST /<version>/<phone_number_id>/messages``; ``fail_next`` queues answers
+    (e.g. 429, 503) given to the next sends instead of success."""
+
+    def __init__(self, phone_number_id: str, version: str = "v21.0") -> None:
+        super().__init__()
+        self.version, self.phone_number_id = version, phone_number_id
+        self.fail_next: list[int] = []
+        self._n = 0
+
+    def answer(self, call: Call) -> tuple[int, Any]:
+        if call.method != "POST" or call.path != f"/{self.version}/{self.phone_number_id}/messages":
+            return 400, {"error": {"message": "Unsupported request", "code": 100}}
+        with self.lock:
+            if self.fail_next:
+                status = self.fail_next.pop(0)
+                call.headers["x-answered"] = str(status)
+                return status, {"error": {"message": "(#130429) Rate limit hit", "code": 130429}}
+            self._n += 1
+        to = call.body.get("to") if isinstance(call.body, dict) else None
+        return 200, {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}],
+                     "messages": [{"id": f"wamid.OUT{self._n}"}]}
+
+    def delivered(self, calls: list[Call], to: str | None = None) -> list[dict[str, Any]]:
+        """Bodies of the sends that were accepted (answered 200), optionally to one number."""
+        return [c.body for c in calls if isinstance(c.body, dict) and "x-answered" not in c.headers
+                and c.path.endswith("/messages") and (to is None or c.body.get("to") == to)]

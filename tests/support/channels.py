@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support import ROOT
-from tests.support.channel_fakes import GraphAPI, TelegramAPI
+from tests.support.channel_fakes import GraphAPI, TelegramAPI, WhatsAppAPI
 from tooling.net import free_port
 from tooling.stack import Stack, free_ports_env
 
@@ -26,6 +26,10 @@ TG_TOKEN = "123456789:TEST-token_for-tests"
 TG_USERNAME = "berater_test_bot"
 TG_SECRET = "secret-Token_for-tests-42"
 TG_WEBHOOK_URL = "https://bot.example.com/webhooks/telegram/webhook"
+WA_TOKEN = "whatsapp-access-token-for-tests"
+WA_PHONE_NUMBER_ID = "106540352242922"
+WA_APP_SECRET = "whatsapp-app-secret-for-tests"
+WA_VERIFY_TOKEN = "whatsapp-verify-token-for-tests"
 
 
 @dataclass
@@ -33,6 +37,7 @@ class Assistant:
     stack: Stack
     graph: GraphAPI
     telegram: TelegramAPI
+    whatsapp: WhatsAppAPI | None = None
 
     @property
     def rasa_url(self) -> str:
@@ -55,7 +60,8 @@ _shared: Assistant | None = None
 _users = 0
 
 
-def stack_env(var_dir: Path, graph: GraphAPI, telegram_port: int) -> dict[str, str]:
+def stack_env(var_dir: Path, graph: GraphAPI, telegram_port: int,
+              whatsapp: WhatsAppAPI | None = None) -> dict[str, str]:
     ports = free_ports_env(var_dir)
     return {
         **ports,
@@ -75,7 +81,14 @@ def stack_env(var_dir: Path, graph: GraphAPI, telegram_port: int) -> dict[str, s
         "TELEGRAM_SECRET_TOKEN": TG_SECRET,
         "TELEGRAM_API_SERVER": f"http://127.0.0.1:{telegram_port}",
         "CHANNEL_TIMEOUT_SECONDS": "5",
+        **(whatsapp_env(whatsapp) if whatsapp else {}),
     }
+
+
+def whatsapp_env(whatsapp: WhatsAppAPI) -> dict[str, str]:
+    return {"WHATSAPP_ACCESS_TOKEN": WA_TOKEN, "WHATSAPP_PHONE_NUMBER_ID": WA_PHONE_NUMBER_ID,
+            "WHATSAPP_APP_SECRET": WA_APP_SECRET, "WHATSAPP_VERIFY_TOKEN": WA_VERIFY_TOKEN,
+            "WHATSAPP_API_URL": whatsapp.base_url, "WHATSAPP_API_VERSION": whatsapp.version}
 
 
 def acquire(var_dir: Path) -> Assistant:
@@ -83,16 +96,18 @@ def acquire(var_dir: Path) -> Assistant:
     with _lock:
         if _shared is None:
             graph = GraphAPI().start()
+            whatsapp = WhatsAppAPI(WA_PHONE_NUMBER_ID).start()
             telegram = TelegramAPI(TG_TOKEN, TG_USERNAME)
             telegram_port = free_port()  # reserved; nothing listens there while Rasa starts
-            stack = Stack(env=stack_env(var_dir, graph, telegram_port))
+            stack = Stack(env=stack_env(var_dir, graph, telegram_port, whatsapp))
             try:
                 stack.start(timeout=240)
             except Exception:
                 graph.stop()
+                whatsapp.stop()
                 raise
             telegram.start(telegram_port)
-            _shared = Assistant(stack, graph, telegram)
+            _shared = Assistant(stack, graph, telegram, whatsapp)
         _users += 1
         return _shared
 
@@ -105,5 +120,7 @@ def release() -> None:
             _shared.stack.stop()
             _shared.graph.stop()
             _shared.telegram.stop()
+            if _shared.whatsapp:
+                _shared.whatsapp.stop()
             _shared = None
             _users = 0
