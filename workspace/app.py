@@ -25,7 +25,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, or_, select
 
 from config import Settings, get_settings, workspace_session_secret
-from leads.briefing import build_brief, criterion_text
+from advisor.recommendation import Criteria, recommend
+from leads.briefing import VARIANT_SHORT_DE, build_brief, criterion_text
 from leads.cli import _write_csv
 from leads.db import open_existing
 from leads.models import LEAD_STATUSES, Lead
@@ -92,6 +93,12 @@ def _client(request: web.Request) -> str:
     return request.remote or "?"
 
 
+def assessment(lead: Lead) -> tuple[str, Any]:
+    """The variant (German, short) and the seminar : workshop score, as the brief computes them."""
+    result = recommend(Criteria.from_slots(lead.criteria or {}))
+    return VARIANT_SHORT_DE.get(result.variant, result.variant), result.score
+
+
 def _parse_day(value: str | None, default: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(value) if value else default
@@ -121,7 +128,7 @@ class Workspace:
     def render(self, request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
         nonce = request.get("nonce")
         context.setdefault("csrf", self.sessions.csrf(nonce) if nonce else "")
-        html = self.jinja.get_template(name).render(statuses=LEAD_STATUSES, **context)
+        html = self.jinja.get_template(name).render(statuses=LEAD_STATUSES, assessment=assessment, **context)
         return web.Response(text=html, content_type="text/html", status=status)
 
     @web.middleware

@@ -177,6 +177,7 @@ def test_lead_page_status_csrf_csv_and_delete(server, store):
     page = session.get(f"{server.url}/leads/{lead.id}").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
     assert "&lt;b&gt;Firma&lt;/b&gt;" in page and "Was kostet das?" in page and "Zu viert" in page
+    assert re.search(r"Punkte Seminar : Workshop = <span class=\"score\">\d+ : \d+</span>", page)
     # a POST without the session's CSRF token changes nothing
     assert session.post(f"{server.url}/leads/{lead.id}/status", data={"status": "Termin"}).status_code == 403
     assert repo.get(lead.id).status == "neu"
