@@ -24,8 +24,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, or_, select
 
-from config import Settings, get_settings, workspace_session_secret
 from advisor.recommendation import Criteria, recommend
+from config import Settings, get_settings, workspace_session_secret
 from leads.briefing import VARIANT_SHORT_DE, build_brief, criterion_text
 from leads.cli import _write_csv
 from leads.db import open_existing
