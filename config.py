@@ -117,6 +117,18 @@ class Settings:
     # key that signs the web chat's session tokens (rasa_addons/sessions.py); unset: generated once into
     # VAR_DIR/secrets/ (set the same value on every Rasa replica)
     session_secret: str = field(default_factory=lambda: _env("SESSION_SECRET", ""))
+    # the consultant's workspace (workspace/): its own port; the login password as an argon2 hash
+    # (python -m workspace.password); unset: the run command prints a one-time password at start
+    workspace_port: int = field(default_factory=lambda: _int("WORKSPACE_PORT", 8081))
+    workspace_password_hash: str = field(default_factory=lambda: _env("WORKSPACE_PASSWORD_HASH", ""))
+    # key that signs the workspace's session cookies; unset: generated once into VAR_DIR/secrets/
+    workspace_session_secret: str = field(default_factory=lambda: _env("WORKSPACE_SESSION_SECRET", ""))
+    # the session cookie's Secure flag: on behind HTTPS; "false" only for http://localhost
+    workspace_secure_cookies: bool = field(
+        default_factory=lambda: _env("WORKSPACE_SECURE_COOKIES", "true").lower() != "false")
+    workspace_session_hours: int = field(default_factory=lambda: _int("WORKSPACE_SESSION_HOURS", 8))
+    # failed logins per client address within 15 minutes before further attempts are refused
+    workspace_login_attempts: int = field(default_factory=lambda: _int("WORKSPACE_LOGIN_ATTEMPTS", 5))
     # origins whose pages may open the socket.io chat (besides WEB_ORIGIN), comma-separated
     allowed_origins_extra: str = field(default_factory=lambda: _env("ALLOWED_ORIGINS", ""))
     # host names the Rasa server answers to (besides loopback, HOST and those of WEB_ORIGIN / RASA_PUBLIC_URL)
@@ -177,6 +189,13 @@ def session_secret(settings: Settings) -> str:
     """The key that signs web chat session tokens: ``SESSION_SECRET``, else generated once into
     ``VAR_DIR/secrets/session_secret``. Every Rasa replica needs the same value."""
     return _secret(settings, "SESSION_SECRET", settings.session_secret, "session_secret")
+
+
+def workspace_session_secret(settings: Settings) -> str:
+    """The key that signs the workspace's session cookies: ``WORKSPACE_SESSION_SECRET``, else generated once
+    into ``VAR_DIR/secrets/workspace_session_secret``."""
+    return _secret(settings, "WORKSPACE_SESSION_SECRET", settings.workspace_session_secret,
+                   "workspace_session_secret")
 
 
 def _secret(settings: Settings, variable: str, value: str, file_name: str) -> str:

@@ -30,6 +30,9 @@ UTC = dt.timezone.utc
 #: Every qualification slot stored in ``leads.criteria``: derived from the one criteria table.
 CRITERIA_KEYS: tuple[str, ...] = STORED_KEYS
 
+#: The consultant's status of a lead (changed in the workspace); every lead starts as "neu".
+LEAD_STATUSES = ("neu", "kontaktiert", "Termin", "gewonnen", "verloren")
+
 OUTBOX_KINDS = ("email", "webhook")
 # pending -> sending (claimed by one worker) -> sent | pending (retry later) | failed;
 # superseded: a newer version of the lead was queued before this one went out.
@@ -165,6 +168,7 @@ class Lead(Base):
     version = Column(Integer, nullable=False, default=1)  # +1 whenever the content changes
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    status = Column(Text, nullable=False, default="neu", server_default="neu", index=True)  # LEAD_STATUSES
 
     #: Not a column: set by LeadRepository.save_lead; a lead read from the database is stored.
     storage_status: SaveOutcome = SaveOutcome.STORED

@@ -38,7 +38,7 @@ from leads import contacts, outbox
 from leads.db import make_engine, storage_errors, upgrade_database
 from leads.erasure import Erasure, RasaEvents
 from leads.errors import ConsentMissing, LeadNotFound, StorageUnavailable
-from leads.models import Contact, Lead, OutboxItem, SaveOutcome, utcnow
+from leads.models import LEAD_STATUSES, Contact, Lead, OutboxItem, SaveOutcome, utcnow
 from leads.spool import LeadSpool, lead_entry, read_lead_entry
 from leads.values import (
     contact_values,
@@ -307,6 +307,17 @@ class LeadRepository:
             if limit is not None:
                 stmt = stmt.limit(limit)
             return list(s.execute(stmt).scalars())
+
+    def set_status(self, lead_id: int, status: str) -> Lead:
+        """Set the consultant's status of a lead (one of ``LEAD_STATUSES``)."""
+        if status not in LEAD_STATUSES:
+            raise ValueError(f"unknown lead status {status!r}")
+        with self.transaction() as s:
+            lead = s.get(Lead, lead_id)
+            if lead is None:
+                raise LeadNotFound("lead not found")
+            lead.status = status
+            return lead
 
     # ------------------------------------------------------------------ contacts (leads.contacts)
 

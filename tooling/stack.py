@@ -48,6 +48,7 @@ def free_ports_env(var_dir: Path) -> dict[str, str]:
         "RASA_PORT": str(free_port()),
         "ACTION_PORT": str(free_port()),
         "WEB_PORT": str(free_port()),
+        "WORKSPACE_PORT": str(free_port()),
     }
 
 
@@ -73,6 +74,15 @@ class Stack(ProcessGroup):
         env["SANIC_HOST"] = self.settings.host
         super().__init__(self.settings.var_dir / "logs", env)
         self.run_dir = self.settings.var_dir / "run"
+        # embedded profile: without WORKSPACE_PASSWORD_HASH the workspace gets a one-time password (printed at
+        # start, valid while this stack runs); there is never a default password
+        self.workspace_password: str | None = None
+        if with_web and not self.settings.workspace_password_hash:
+            from workspace.password import one_time_password
+
+            self.workspace_password, self.env["WORKSPACE_PASSWORD_HASH"] = one_time_password()
+            if not self.settings.web_origin:  # plain http on localhost: the session cookie cannot be Secure
+                self.env.setdefault("WORKSPACE_SECURE_COOKIES", "false")
 
     # -- URLs -------------------------------------------------------------------------------------------
     @property
@@ -87,6 +97,10 @@ class Stack(ProcessGroup):
     def web_url(self) -> str:
         return f"http://localhost:{self.settings.web_port}"
 
+    @property
+    def workspace_url(self) -> str:
+        return f"http://localhost:{self.settings.workspace_port}"
+
     def health_urls(self) -> dict[str, str]:
         """What ``start`` waits for: process name -> URL that answers 200 once it is ready."""
         urls = {"rasa": self.rasa_url + "/"}
@@ -94,6 +108,7 @@ class Stack(ProcessGroup):
             urls["actions"] = self.action_url + "/health"
         if self.with_web:
             urls["web"] = f"http://127.0.0.1:{self.settings.web_port}/"
+            urls["workspace"] = f"http://127.0.0.1:{self.settings.workspace_port}/login"
         return urls
 
     # -- lifecycle --------------------------------------------------------------------------------------
@@ -104,10 +119,11 @@ class Stack(ProcessGroup):
             wanted.append(("action server", s.action_port))
         if self.with_web:
             wanted.append(("web server", s.web_port))
+            wanted.append(("workspace", s.workspace_port))
         busy = [f"{name} port {port}" for name, port in wanted if port_in_use("127.0.0.1", port)]
         if busy:
             raise PortsBusy(f"already in use: {', '.join(busy)} (is the assistant running already? "
-                            "set RASA_PORT / ACTION_PORT / WEB_PORT to use other ports)")
+                            "set RASA_PORT / ACTION_PORT / WEB_PORT / WORKSPACE_PORT to use other ports)")
         self.settings.var_dir.mkdir(parents=True, exist_ok=True)
         endpoints, credentials = runtime_config.render(self.run_dir, self.settings)
         model = newest_model(self.settings.model_path)
@@ -130,6 +146,7 @@ class Stack(ProcessGroup):
                 [sys.executable, "-m", "tooling.webserver", "--port", str(s.web_port),
                  "--rasa-url", s.rasa_public_url or self.rasa_url.replace(s.host, "localhost")],
             )
+            self.spawn("workspace", [sys.executable, "-m", "workspace.app", "--port", str(s.workspace_port)])
         try:
             self.wait_ready(self.health_urls(), timeout)
         except Exception:
@@ -158,6 +175,8 @@ def main() -> int:
         f"\n  Demo page with the chat widget:  {stack.web_url}/\n"
         f"  Rasa server (REST, socket.io):   {stack.rasa_url}  (HTTP API off)\n"
         f"  Action server:                   {stack.action_url}\n"
+        f"  Consultant's workspace:          {stack.workspace_url}/"
+        + (f"  (one-time password: {stack.workspace_password})\n" if stack.workspace_password else "\n") +
         f"  Data and logs:                   {stack.settings.var_dir}\n\n"
         "Press Ctrl-C to stop.",
         flush=True,

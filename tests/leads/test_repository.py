@@ -439,4 +439,4 @@ class TestSqliteRepository(RepositoryContract):
             done = subprocess.run(alembic + args, cwd=tmp_path, capture_output=True, text=True, timeout=60)
             assert done.returncode == 0, done.stderr
         done = subprocess.run(alembic + ["current"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
-        assert "0002_contacts (head)" in done.stdout
+        assert "0003_lead_status (head)" in done.stdout
