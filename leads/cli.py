@@ -33,7 +33,7 @@ EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
 EXPORT_FIELDS = (
     "id", "conversation_id", "channel", "name", "company", "email", "phone", "preferred_contact",
-    "recommendation", "phase", "reasons", "open_questions", "consent_at", "consent_version",
+    "recommendation", "phase", "status", "reasons", "open_questions", "consent_at", "consent_version",
     "version", "created_at", "updated_at",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # also full-width
@@ -117,12 +117,12 @@ def _short(value: Any, width: int) -> str:
 def _cmd_list(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> int:
     leads = repo.list_leads()
     out.write(f"{'ID':>5}  {'UPDATED (UTC)':<16}  {'CONVERSATION':<24}  {'CHANNEL':<9}  {'FORMAT':<9}  "
-              f"{'PHASE':<11}  {'NAME':<24}  {'COMPANY':<20}  EMAIL\n")
+              f"{'PHASE':<11}  {'STATUS':<11}  {'NAME':<24}  {'COMPANY':<20}  EMAIL\n")
     for lead in leads:
         out.write(
             f"{lead.id:>5}  {lead.updated_at:%Y-%m-%d %H:%M}  {_short(lead.conversation_id, 24):<24}  "
             f"{_short(lead.channel, 9):<9}  "
-            f"{_short(lead.recommendation, 9):<9}  {_short(lead.phase, 11):<11}  {_short(lead.name, 24):<24}  "
+            f"{_short(lead.recommendation, 9):<9}  {_short(lead.phase, 11):<11}  {_short(lead.status, 11):<11}  {_short(lead.name, 24):<24}  "
             f"{_short(lead.company, 20):<20}  {_short(lead.email, 40)}\n"
         )
     spooled = repo.spooled_count()
@@ -144,7 +144,7 @@ def _cmd_show(repo: LeadRepository, args: argparse.Namespace, out: TextIO) -> in
         sys.stderr.write(f"no lead {args.id!r}\n")
         return EXIT_NOT_FOUND
     subject, body = build_brief(lead, earlier=repo.earlier_conversations(lead))
-    out.write(f"Lead {lead.id} (conversation {lead.conversation_id}, version {lead.version})\n")
+    out.write(f"Lead {lead.id} (conversation {lead.conversation_id}, version {lead.version}, status {lead.status})\n")
     contact = repo.get_contact(lead.contact_id) if lead.contact_id is not None else None
     if contact is None:
         out.write("Contact: none (no e-mail address)\n")

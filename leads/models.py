@@ -192,6 +192,7 @@ class Lead(Base):
             "preferred_contact": self.preferred_contact,
             "recommendation": self.recommendation,
             "phase": self.phase,
+            "status": self.status,
             "reasons": list(self.reasons or []),
             "open_questions": list(self.open_questions or []),
             "criteria": dict(self.criteria or {}),

@@ -257,3 +257,18 @@ def test_real_phone_numbers_stay_as_they_are(phone):
 @pytest.mark.parametrize("value", ["Anna Müller", "erika@muster.de", "2026-12-01T10:00:00+00:00", "4"])
 def test_ordinary_cells_are_unchanged(value):
     assert cli._csv_cell("name", value) == value
+
+
+def test_the_status_set_in_the_workspace_shows_in_list_show_and_export(repo, two_leads, tmp_path):
+    a, b = two_leads
+    repo.set_status(b.id, "kontaktiert")
+    _, listing = run("list")
+    first, second = listing.splitlines()[1:3]
+    assert " neu " in first and " kontaktiert " in second
+    _, shown = run("show", "conv-b")
+    assert "status kontaktiert" in shown.splitlines()[0]
+    target = tmp_path / "leads.csv"
+    run("export", "--format", "csv", "--output", str(target))
+    assert [r["status"] for r in csv.DictReader(target.open(encoding="utf-8"))] == ["neu", "kontaktiert"]
+    _, exported = run("export", "--format", "json")
+    assert [d["status"] for d in json.loads(exported)] == ["neu", "kontaktiert"]
