@@ -15,10 +15,13 @@ it is plain Python and testable without a Rasa server.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Iterable
 from typing import Any
 
 from advisor.german.pii import PLACEHOLDER, redact
+from advisor.offer import OfferError, load_offer
+from config import get_settings
 
 CONTACT_FIELDS = ("contact_name", "company", "email", "phone", "preferred_contact")
 #: contact slots whose values identify a person (searched for in texts; "vormittags" identifies no one)
@@ -31,13 +34,24 @@ TEXT_SLOTS = ("prospect_questions",)
 ERASURE_ACTIONS = {"utter_contact_cancelled", "utter_no_consent"}
 
 
-def _walk_strings(value: Any, known: Iterable[object]) -> Any:
+@functools.lru_cache(maxsize=1)
+def consultant_values() -> tuple[str, ...]:
+    """The consultant's own name, company, e-mail and phone (offer.yml): they identify no prospect, so the bot's
+    texts keep them ("Ich bin der digitale Assistent von Dr. Anna Beispiel")."""
+    try:
+        consultant = load_offer(get_settings().offer_file).consultant
+    except (OfferError, OSError):
+        return ()
+    return tuple(v for v in (consultant.name, consultant.company, consultant.email, consultant.phone) if v)
+
+
+def _walk_strings(value: Any, known: Iterable[object], keep: Iterable[str] = ()) -> Any:
     if isinstance(value, str):
-        return redact(value, known)
+        return redact(value, known, keep)
     if isinstance(value, list):
-        return [_walk_strings(v, known) for v in value]
+        return [_walk_strings(v, known, keep) for v in value]
     if isinstance(value, dict):
-        return {k: _walk_strings(v, known) for k, v in value.items()}
+        return {k: _walk_strings(v, known, keep) for k, v in value.items()}
     return value
 
 
@@ -75,10 +89,11 @@ def redact_event(data: dict[str, Any], known: Iterable[object] = (), *, scrub: b
     if kind == "user":
         _redact_user(out, known, whole=scrub and in_contact_form)
     elif kind == "bot":
+        keep = consultant_values()
         if isinstance(out.get("text"), str):
-            out["text"] = redact(out["text"], known)
+            out["text"] = redact(out["text"], known, keep)
         if out.get("data"):
-            out["data"] = _walk_strings(out["data"], known)
+            out["data"] = _walk_strings(out["data"], known, keep)
     elif kind == "slot":
         name = out.get("name")
         if name in CONTACT_FIELDS and out.get("value") not in (None, "–"):

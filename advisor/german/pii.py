@@ -48,11 +48,21 @@ def contains_personal(text: str, known: Iterable[object] = ()) -> bool:
     return redact(text, known) != text
 
 
-def redact(text: str, known: Iterable[object] = ()) -> str:
+def redact(text: str, known: Iterable[object] = (), keep: Iterable[str] = ()) -> str:
     """``text`` with e-mail addresses, phone-like numbers, the name and company it states and every ``known``
-    value replaced by ``[entfernt]``."""
+    value replaced by ``[entfernt]``. ``keep``: values that identify no prospect and stay (the consultant's own
+    name, company, address and number in the bot's texts)."""
     if not isinstance(text, str) or not text:
         return text
+    kept = [k for k in keep if isinstance(k, str) and len(k.strip()) >= _MIN_KNOWN and k in text]
+    if kept:
+        marks = {f"\x00{i}\x00": value for i, value in enumerate(kept)}
+        for mark, value in marks.items():
+            text = text.replace(value, mark)
+        value = redact(text, known)
+        for mark, original in marks.items():
+            value = value.replace(mark, original)
+        return value
     value = _EMAIL_RE.sub(PLACEHOLDER, text)
     value = _ADDRESS_LIKE.sub(PLACEHOLDER, value)
     value = _DIGIT_RUN.sub(PLACEHOLDER, value)

@@ -46,3 +46,15 @@ def test_masking():
     assert mask_email("erika@beispiel.de") == "e•••@beispiel.de"
     assert mask_phone("+491712345678") == "•••5678"
     assert mask_phone("–") == "–"
+
+
+def test_the_consultants_own_name_and_address_stay_in_the_bots_texts():
+    consultant = privacy.consultant_values()
+    assert consultant  # from offer.yml
+    name = consultant[0]
+    text = f"Guten Tag! Ich bin der digitale Assistent von {name} – ein Chatbot, kein Mensch. Danke, Jana Roth."
+    out = privacy.redact_event({"event": "bot", "text": text}, ["Jana Roth"])
+    assert name in out["text"] and "Jana" not in out["text"] and "Roth" not in out["text"]
+    # typed by the prospect, a name is blanked as before
+    typed = privacy.redact_event({"event": "user", "text": "Ich bin Jana Roth, 0171 2345678"})
+    assert "Jana" not in typed["text"] and "2345678" not in typed["text"]
