@@ -11,7 +11,14 @@ then redelivers the update again and again). This subclass:
 - talks to ``api_server`` (TELEGRAM_API_SERVER, default https://api.telegram.org) and logs a warning instead
   of failing when the API cannot be reached at start-up;
 - caches ``getMe``, maps ``/start`` to ``/greet``, answers button presses (``answerCallbackQuery``) and lays
-  out inline keyboards one button per row (German titles are long).
+  out inline keyboards one button per row (German titles are long);
+- reads every update itself (``read_update``) instead of Rasa's parser, which answers 500 to any update kind
+  it does not expect, takes edits as new answers, turns a location into text and strips "/bot" from any
+  text: every correctly signed update gets 200; only a private chat's text or button press reaches the
+  dialogue; edits, channel posts, membership changes, inline queries and unknown kinds are ignored (logged by
+  kind only, never with text); a photo, sticker, voice message, location … gets a German "bitte als Text"; a
+  group chat is asked to continue in a private chat before anything personal; each ``update_id`` is handled
+  once.
 
 credentials.yml (rendered by tooling/runtime_config.py from the environment)::
 
@@ -31,7 +38,9 @@ import hmac
 import json
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -45,6 +54,7 @@ from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from rasa_addons import texts
 from rasa_addons.limits import Limits, guard_messages, limit_request_size, too_large_error
 
 logger = logging.getLogger(__name__)
@@ -52,9 +62,66 @@ logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 START_COMMAND = re.compile(r"^/start(@\w+)?(\s.*)?$", re.IGNORECASE | re.DOTALL)  # also "/start@bot", deep links
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+ALLOWED_UPDATES = ["message", "callback_query"]  # edits are never answers (see read_update)
 NETWORK_ERRORS = (TelegramAPIError, aiohttp.ClientError, asyncio.TimeoutError, OSError)
 _pending: set[asyncio.Future] = set()
+
+
+SEEN_UPDATES = 10_000  # update ids remembered per process for de-duplication (Telegram redelivers on errors)
+PRIVATE = "private"
+
+
+@dataclass(frozen=True)
+class UpdateAction:
+    """What to do with one update: ``kind`` is "dialogue" (``text`` from ``chat_id``), "text_only" (ask for
+    text), "group" (ask to continue privately) or "ignore"; ``reason`` names the update kind for the log."""
+
+    kind: str
+    reason: str
+    chat_id: str | None = None
+    text: str | None = None
+    thread_id: int | None = None
+
+
+def _chat_of(message: Any) -> tuple[str | None, str | None]:
+    chat = message.get("chat") if isinstance(message, dict) else None
+    if not isinstance(chat, dict) or not isinstance(chat.get("id"), (int, str)) or isinstance(chat.get("id"), bool):
+        return None, None
+    return str(chat["id"]), str(chat.get("type") or PRIVATE)
+
+
+def read_update(data: Any) -> UpdateAction:
+    """Decide what an update means (see the module docstring); never raises."""
+    if not isinstance(data, dict):
+        return UpdateAction("ignore", "not an object")
+    query = data.get("callback_query")
+    message = data.get("message")
+    if isinstance(query, dict):
+        chat_id, chat_type = _chat_of(query.get("message"))
+        payload = query.get("data")
+        if chat_id is None or not isinstance(payload, str) or not payload:
+            return UpdateAction("ignore", "callback_query without chat or data")
+        if chat_type != PRIVATE:
+            return UpdateAction("group", "callback_query in a group", chat_id)
+        return UpdateAction("dialogue", "callback_query", chat_id, payload)
+    if not isinstance(message, dict):
+        kinds = [k for k in data if k != "update_id"]
+        return UpdateAction("ignore", kinds[0] if kinds else "empty update")
+    chat_id, chat_type = _chat_of(message)
+    if chat_id is None:
+        return UpdateAction("ignore", "message without chat")
+    thread = message.get("message_thread_id") if isinstance(message.get("message_thread_id"), int) else None
+    if chat_type != PRIVATE:
+        if chat_type == "channel":
+            return UpdateAction("ignore", "channel message")
+        return UpdateAction("group", "group message", chat_id, thread_id=thread)
+    text = message.get("text")
+    if isinstance(text, str) and text.strip():
+        return UpdateAction("dialogue", "message", chat_id, text, thread)
+    service = {"new_chat_members", "left_chat_member", "new_chat_title", "pinned_message", "migrate_to_chat_id"}
+    if service & set(message):
+        return UpdateAction("ignore", "service message")
+    return UpdateAction("text_only", "non-text message", chat_id, thread_id=thread)
 
 
 def api_server(base_url: str | None) -> TelegramAPIServer:
@@ -162,6 +229,8 @@ class SecureTelegramInput(TelegramInput):
         self.api_server_url = api_server_url
         self.timeout = timeout
         self._output: SecureTelegramOutput | None = None
+        self._seen: OrderedDict[int, None] = OrderedDict()
+        self._groups_told: OrderedDict[str, None] = OrderedDict()
 
     # -- outgoing ---------------------------------------------------------------------------------------
     def get_output_channel(self) -> SecureTelegramOutput:
@@ -219,6 +288,44 @@ class SecureTelegramInput(TelegramInput):
                 message.text = "/greet"  # Telegram's first message; Rasa would parse it as an unknown intent
             await limited(message)
 
+        async def dispatch(request: Request) -> Any:
+            """Every signed update, answered here (Rasa's own route never runs): 200 unless the body is no
+            JSON at all."""
+            try:
+                data = json.loads(request.body or b"null")
+            except (ValueError, UnicodeDecodeError):
+                logger.info("telegram: update ignored (not JSON)")
+                return response.text("success")
+            if isinstance(data, dict) and isinstance(data.get("update_id"), int) and not isinstance(
+                    data.get("update_id"), bool):
+                if data["update_id"] in self._seen:
+                    logger.info("telegram: update ignored (duplicate update_id)")
+                    return response.text("success")
+                self._seen[data["update_id"]] = None
+                while len(self._seen) > SEEN_UPDATES:
+                    self._seen.popitem(last=False)
+            action = read_update(data)
+            output = self.get_output_channel()
+            if action.kind == "ignore":
+                logger.info("telegram: update ignored (%s)", action.reason)
+            elif action.kind == "text_only":
+                await self._send(output, action.chat_id, texts.TELEGRAM_TEXT_ONLY, action.thread_id)
+            elif action.kind == "group":
+                if action.chat_id not in self._groups_told:
+                    self._groups_told[action.chat_id] = None
+                    while len(self._groups_told) > SEEN_UPDATES:
+                        self._groups_told.popitem(last=False)
+                    await self._send(output, action.chat_id, texts.TELEGRAM_GROUP.format(bot=self.verify or ""),
+                                     action.thread_id)
+            else:
+                self._answer_button(request)
+                try:
+                    await handle(UserMessage(action.text, output, action.chat_id, input_channel=self.name(),
+                                             metadata=self.get_metadata(request)))
+                except Exception:  # noqa: BLE001 - the update is answered; Telegram must not redeliver it
+                    logger.exception("telegram: handling an update failed")
+            return response.text("success")
+
         bp = super().blueprint(handle)
         limit_request_size(bp, self.limits)
 
@@ -238,10 +345,22 @@ class SecureTelegramInput(TelegramInput):
                 if self.limits.body_too_large(request.body):
                     logger.warning("telegram: update body of %d bytes refused", len(request.body))
                     return response.json(too_large_error(self.limits), status=413)
-                self._answer_button(request)
+                return await dispatch(request)
             return None
 
         return bp
+
+    async def _send(self, output: SecureTelegramOutput, chat_id: str | None, text: str,
+                    thread_id: int | None) -> None:
+        if chat_id is None:
+            return
+        try:
+            payload: dict[str, Any] = {"chat_id": chat_id, "text": text}
+            if thread_id is not None:
+                payload["message_thread_id"] = thread_id  # stay in the forum topic (aiogram 2.15 predates it)
+            await output.request(api.Methods.SEND_MESSAGE, payload)
+        except NETWORK_ERRORS as exc:
+            logger.warning("telegram: sending a notice failed: %s", type(exc).__name__)
 
     def _answer_button(self, request: Request) -> None:
         """Stop the button's spinner in the Telegram app (answerCallbackQuery), without waiting for it."""

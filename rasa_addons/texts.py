@@ -69,5 +69,11 @@ WHATSAPP_TEXT_ONLY = ("Vielen Dank! Bilder, Sprachnachrichten, Standorte und Sti
                       "Bitte schreiben Sie mir Ihre Antwort als Text.")
 #: WhatsApp list messages: the body when none is given, the button that opens the list, the section title
 WHATSAPP_CHOOSE = "Bitte wählen Sie:"
+# Telegram: a photo, sticker, voice message, location … instead of text
+TELEGRAM_TEXT_ONLY = ("Vielen Dank! Bilder, Sprachnachrichten, Standorte und Sticker kann ich leider nicht lesen. "
+                      "Bitte schreiben Sie mir Ihre Antwort als Text.")
+# Telegram group chats: nothing personal in front of the group
+TELEGRAM_GROUP = ("Hallo! Ich bin ein digitaler Assistent – ein Chatbot, kein Mensch. Damit Ihre Angaben nicht in "
+                  "der Gruppe stehen, schreiben Sie mir bitte privat: https://t.me/{bot}")
 WHATSAPP_LIST_BUTTON = "Auswählen"
 WHATSAPP_LIST_SECTION = "Optionen"

@@ -43,7 +43,7 @@ def test_set_webhook_registers_the_secret_token(assistant):
     assert len(calls) == 1
     fields = calls[0].body
     assert fields["url"] == TG_WEBHOOK_URL and fields["secret_token"] == TG_SECRET
-    assert set(json.loads(fields["allowed_updates"])) == {"message", "edited_message", "callback_query"}
+    assert set(json.loads(fields["allowed_updates"])) == {"message", "callback_query"}
 
 
 def test_set_webhook_needs_the_secret_too(assistant):
@@ -118,11 +118,12 @@ def test_qualification_with_inline_keyboards_and_typed_answers(assistant):
     assert all(int(m["chat_id"]) == user.chat_id for m in asked)
 
 
-def test_bot_identity_is_fetched_once(assistant):
-    """Rasa's channel calls getMe for every update; ours asks once and caches the answer."""
+def test_bot_identity_is_not_fetched_per_update(assistant):
+    """Rasa's channel calls getMe for every update; ours reads updates itself (the secret token authenticates
+    them) and asks at most once."""
     TelegramUser(assistant).type("Hallo")
     TelegramUser(assistant).type("Guten Tag")
-    assert len(assistant.telegram.calls_to(assistant.telegram.calls, "getMe")) == 1
+    assert len(assistant.telegram.calls_to(assistant.telegram.calls, "getMe")) <= 1
 
 
 def test_conversation_ids_carry_the_channel_prefix(assistant):
