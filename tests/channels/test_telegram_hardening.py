@@ -23,7 +23,8 @@ SIGNED = {"X-Telegram-Bot-Api-Secret-Token": TG_SECRET}
 
 
 def _user_texts(assistant, conversation: str) -> list[str]:
-    return [data.get("text") for kind, data in tracker_events(assistant.var_dir, conversation) if kind == "user"]
+    return [json.loads(data).get("text") for kind, data in tracker_events(assistant.var_dir, conversation)
+            if kind == "user"]
 
 
 def _raw_post(url: str, body: bytes) -> tuple[int, str]:
