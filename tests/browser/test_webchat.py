@@ -9,7 +9,6 @@ as text, never executed.
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 import time
 from pathlib import Path
@@ -24,8 +23,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 TIMEOUT_MS = 30_000
 
@@ -37,18 +34,6 @@ def domain_buttons(response: str) -> list[str]:
     """The titles of the response's buttons, as the widget shows them."""
     return [b["title"] for b in support_domain.domain_buttons(response)]
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium")
-    if not chromium:
-        pytest.fail("Debian's chromium is missing: apt-get install -y chromium (scripts/system-deps.sh)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 class ChatPage:

@@ -7,7 +7,6 @@ the funnel's "Kontaktiert" and "Termin vereinbart" counts go up by one. Screensh
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,21 +19,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORTS = ROOT / "var" / "test-reports"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium")
-    if not chromium:
-        pytest.fail("Debian's chromium is missing: apt-get install -y chromium (scripts/system-deps.sh)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def _funnel_counts(page) -> dict[str, int]:
